@@ -1,0 +1,125 @@
+"""Commands on applications (申請): submission and the staff's review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID, uuid4
+
+from application.catalogue import CatalogueService
+from application.eventlog import CityLog
+from application.results import CommandResult
+from domain.applications import Application
+from domain.context import CommandContext
+from application.access import authorize
+from domain.errors import Forbidden, NotFound
+
+STAFF_CHANNELS = ("counter", "mail")
+
+
+class ApplicationService:
+    def __init__(
+        self,
+        log: CityLog,
+        catalogue: CatalogueService,
+        new_id: Callable[[], UUID] = uuid4,
+    ) -> None:
+        self.log = log
+        self.catalogue = catalogue
+        self.new_id = new_id
+
+    def submit(
+        self,
+        ctx: CommandContext,
+        *,
+        procedure_code: str,
+        channel: str,
+        applicant_name: str,
+        answers: dict[str, Any],
+        form_version: int | None = None,
+        contact_email: str | None = None,
+        applicant_subject: str | None = None,
+    ) -> CommandResult:
+        procedure = self.catalogue.get_procedure(procedure_code)
+        actor = ctx.actor
+        authorize(actor, "submitApplication", department=procedure.department)
+        if actor.is_staff and channel not in STAFF_CHANNELS:
+            raise Forbidden(
+                "staff enter counter or mail applications; online ones come from citizens",
+                message_ja="職員が入力できるのは窓口・郵送の申請です",
+            )
+        if actor.role in ("citizen", "anonymous") and channel != "online":
+            raise Forbidden(
+                "citizens apply online; counter and mail applications are entered by staff",
+                message_ja="窓口・郵送の申請は職員が入力します",
+            )
+        if actor.role == "citizen":
+            applicant_subject = actor.subject
+        elif actor.role != "system":
+            applicant_subject = None
+        application = Application.submit(
+            ctx,
+            id=self.new_id(),
+            procedure=procedure,
+            form_version=form_version,
+            channel=channel,
+            applicant_subject=applicant_subject,
+            applicant_name=applicant_name,
+            contact_email=contact_email,
+            answers=answers,
+        )
+        return CommandResult(str(application.id), self.log.store(application))
+
+    def get(self, application_id: str) -> Application:
+        try:
+            key = UUID(str(application_id))
+        except ValueError:
+            raise NotFound("application not found", message_ja="申請が見つかりません") from None
+        return self.log.load(Application, key, "application")
+
+    def _act(
+        self,
+        ctx: CommandContext,
+        operation: str,
+        application_id: str,
+        action: Callable[[Application], None],
+    ) -> CommandResult:
+        application = self.get(application_id)
+        authorize(
+            ctx.actor,
+            operation,
+            department=application.department,
+            owner=application.applicant_subject,
+        )
+        action(application)
+        return CommandResult(str(application.id), self.log.store(application))
+
+    def receive(self, ctx: CommandContext, application_id: str) -> CommandResult:
+        return self._act(ctx, "receiveApplication", application_id, lambda a: a.receive(ctx))
+
+    def return_for_correction(
+        self, ctx: CommandContext, application_id: str, reason: str
+    ) -> CommandResult:
+        return self._act(ctx, "returnApplication", application_id, lambda a: a.return_for_correction(ctx, reason))
+
+    def resubmit(
+        self, ctx: CommandContext, application_id: str, answers: dict[str, Any]
+    ) -> CommandResult:
+        def resubmit(application: Application) -> None:
+            procedure = self.catalogue.get_procedure(application.procedure_code)
+            application.resubmit(ctx, procedure, answers)
+
+        return self._act(ctx, "resubmitApplication", application_id, resubmit)
+
+    def approve(self, ctx: CommandContext, application_id: str) -> CommandResult:
+        return self._act(ctx, "approveApplication", application_id, lambda a: a.approve(ctx))
+
+    def reject(self, ctx: CommandContext, application_id: str, reason: str) -> CommandResult:
+        return self._act(ctx, "rejectApplication", application_id, lambda a: a.reject(ctx, reason))
+
+    def complete(self, ctx: CommandContext, application_id: str) -> CommandResult:
+        return self._act(ctx, "completeApplication", application_id, lambda a: a.complete(ctx))
+
+    def withdraw(self, ctx: CommandContext, application_id: str, reason: str = "") -> CommandResult:
+        return self._act(ctx, "withdrawApplication", application_id, lambda a: a.withdraw(ctx, reason))
+

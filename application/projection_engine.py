@@ -1,0 +1,333 @@
+"""Our projection engine, built on ``select_notifications``.
+
+- Each projection (generation) keeps its own position in ``projection_state``.
+- A batch of notifications is read and decoded once, then applied to each
+  projection in ONE transaction together with its new position, so a crash
+  never applies an event twice or skips one.
+- An exception inside a projection stops only that projection, logs the
+  position, and leaves its position at the last good batch. Store outages are
+  retried with back-off.
+- ``follow`` runs while holding a leader lock, so two processes never apply the
+  same projection at once; a standby takes over when the holder dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from application import projection_state as state
+from application.eventlog import CityLog
+from application.ports import Clock, LeaderLock, ViewStore, Wakeup
+from application.projection import Projection, Tables, ViewStoreUnavailable
+
+log = logging.getLogger("madoguchi.projections")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    generation: int
+    status: str
+    position: int
+    head: int
+    lag: int
+    error: str | None
+    error_position: int | None
+    stale_version: bool
+
+
+class ProjectionFailed(Exception):
+    def __init__(self, name: str, position: int, cause: BaseException) -> None:
+        super().__init__(f"projection {name} failed at position {position}: {cause!r}")
+        self.name = name
+        self.position = position
+        self.cause = cause
+
+
+class ProjectionEngine:
+    def __init__(
+        self,
+        log_: CityLog,
+        store: ViewStore,
+        projections: Sequence[Projection],
+        clock: Clock,
+        *,
+        batch_size: int = 500,
+    ) -> None:
+        self.log = log_
+        self.store = store
+        self.projections = {p.name: p for p in projections}
+        self.clock = clock
+        self.batch_size = batch_size
+        self.failed: dict[str, ProjectionFailed] = {}
+        self._failed_generation: dict[str, int] = {}
+
+    # -- setup -------------------------------------------------------------
+    def _now(self) -> str:
+        return self.clock.now().isoformat()
+
+    def ensure_schema(self) -> None:
+        """Create the state table, and generation 1 of any projection without one."""
+        state.ensure_state_table(self.store)
+        with self.store.transaction() as cur:
+            active = state.active_generations(cur)
+            for projection in self.projections.values():
+                if projection.name in active:
+                    continue
+                generation = state.next_generation(cur, projection.name)
+                projection.create(cur, Tables(projection.tables, generation))
+                state.insert_generation(
+                    cur, name=projection.name, generation=generation, status="active",
+                    version=projection.version, now=self._now(),
+                )
+
+    def tables(self, name: str) -> Tables:
+        """The serving tables of a projection (reads use this)."""
+        with self.store.read() as cur:
+            active = state.active_generations(cur)
+        return Tables(self.projections[name].tables, active[name].generation)
+
+    # -- applying ----------------------------------------------------------
+    def _read_batch(self, after: int, stop: int | None = None) -> list[Any]:
+        return list(
+            self.log.recorder.select_notifications(
+                after, self.batch_size, stop=stop, inclusive_of_start=False
+            )
+        )
+
+    def _decode(self, notifications: Sequence[Any], topics: frozenset[str]) -> list[tuple[int, Any]]:
+        mapper = self.log.mapper
+        return [(n.id, mapper.to_domain_event(n)) for n in notifications if n.topic in topics]
+
+    def _apply_batch(
+        self,
+        projection: Projection,
+        generation: int,
+        expected_position: int,
+        events: Sequence[tuple[int, Any]],
+        last_position: int,
+        *,
+        promote_from: int | None = None,
+    ) -> bool:
+        """Apply ``events`` and move the position to ``last_position`` in one
+        transaction. Returns False (applying nothing) when the generation is no
+        longer where we expected it: someone else moved it, or it was switched."""
+        t = Tables(projection.tables, generation)
+        try:
+            with self.store.transaction() as cur:
+                current = state.lock_generation(cur, self.store, projection.name, generation)
+                if current is None or current.position != expected_position:
+                    return False
+                if current.status not in ("active", "building", "snapshot"):
+                    return False
+                for position, event in events:
+                    try:
+                        projection.apply(cur, t, event, position)
+                    except ViewStoreUnavailable:
+                        raise
+                    except Exception as e:  # noqa: BLE001 - isolate the projection
+                        raise ProjectionFailed(projection.name, position, e) from e
+                state.set_position(cur, projection.name, generation, last_position, self._now())
+                if promote_from is not None:
+                    state.set_status(cur, projection.name, promote_from, "retired", self._now())
+                    state.set_status(cur, projection.name, generation, "active", self._now())
+        except ProjectionFailed as failure:
+            self.failed[projection.name] = failure
+            self._failed_generation[projection.name] = generation
+            log.error("%s", failure, exc_info=failure.cause)
+            state.record_error(
+                self.store, projection.name, generation, failure.position,
+                repr(failure.cause), self._now(),
+            )
+            return False
+        return True
+
+    def run_once(self) -> int:
+        """Process one batch for every serving projection; return how many
+        notifications moved some projection forward (0 when all are caught up)."""
+        with self.store.read() as cur:
+            active = state.active_generations(cur)
+        for name, gs in active.items():  # a rebuild elsewhere replaced a failed generation
+            if name in self.failed and self._failed_generation.get(name) != gs.generation:
+                del self.failed[name]
+        running = [
+            (self.projections[name], gs)
+            for name, gs in active.items()
+            if name in self.projections and name not in self.failed
+        ]
+        if not running:
+            return 0
+        start = min(gs.position for _, gs in running)
+        notifications = self._read_batch(start)
+        if not notifications:
+            return 0
+        last = notifications[-1].id
+        topics = frozenset().union(*(p.topics for p, _ in running))
+        decoded = self._decode(notifications, topics)
+        moved = 0
+        for projection, gs in running:
+            if gs.position >= last:
+                continue
+            events = [
+                (pos, ev)
+                for pos, ev in decoded
+                if pos > gs.position and ev.__class__ in projection.handles
+            ]
+            if self._apply_batch(projection, gs.generation, gs.position, events, last):
+                moved = max(moved, last - gs.position)
+        return moved
+
+    def catch_up(self, stop: threading.Event | None = None) -> None:
+        while not (stop and stop.is_set()) and self.run_once():
+            pass
+
+    def follow(
+        self,
+        stop: threading.Event,
+        lock: LeaderLock,
+        wakeup: Wakeup,
+        *,
+        standby_interval: float = 1.0,
+        on_leader: Callable[[], None] | None = None,
+    ) -> None:
+        """Apply new events as they arrive until ``stop`` is set."""
+        leading = False
+        backoff = 0.1
+        while not stop.is_set():
+            if not lock.try_acquire():
+                if leading:
+                    log.warning("lost the projection leader lock; waiting as standby")
+                leading = False
+                stop.wait(standby_interval)
+                continue
+            if not leading:
+                leading = True
+                log.info("projection leader: applying projections")
+                if on_leader:
+                    on_leader()
+            try:
+                self.catch_up(stop)
+                backoff = 0.1
+            except (ViewStoreUnavailable, OSError) as e:
+                log.warning("projection store unavailable (%s); retrying in %.1fs", e, backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            except Exception as e:  # noqa: BLE001 - the event store may be down
+                log.warning("reading events failed (%r); retrying in %.1fs", e, backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            wakeup.wait(1.0)
+        lock.release()
+
+    # -- status ------------------------------------------------------------
+    def status(self) -> list[ProjectionStatus]:
+        head = self.log.head()
+        with self.store.read() as cur:
+            states = state.all_states(cur)
+        result = []
+        for gs in states:
+            if gs.status == "retired":
+                continue
+            projection = self.projections.get(gs.name)
+            result.append(
+                ProjectionStatus(
+                    name=gs.name,
+                    generation=gs.generation,
+                    status="failed" if gs.error else gs.status,
+                    position=gs.position,
+                    head=head,
+                    lag=max(0, head - gs.position),
+                    error=gs.error,
+                    error_position=gs.error_position,
+                    stale_version=bool(projection and projection.version != gs.version),
+                )
+            )
+        return result
+
+    # -- rebuilding --------------------------------------------------------
+    def rebuild(self, name: str, progress: Progress | None = None, grace: float = 1.0) -> int:
+        """Build a fresh generation from position 0 while the serving one keeps
+        serving; switch atomically once caught up; then drop the old tables.
+        Resumes an interrupted rebuild. Returns the new generation."""
+        projection = self.projections[name]
+        with self.store.transaction() as cur:
+            states = [s for s in state.all_states(cur) if s.name == name]
+            building = next((s for s in states if s.status == "building"), None)
+            if building is None:
+                generation = state.next_generation(cur, name)
+                projection.create(cur, Tables(projection.tables, generation))
+                state.insert_generation(
+                    cur, name=name, generation=generation, status="building",
+                    version=projection.version, now=self._now(),
+                )
+                position = 0
+            else:
+                generation, position = building.generation, building.position
+        self.failed.pop(name, None)
+        while True:
+            head = self.log.head()
+            notifications = self._read_batch(position)
+            if len(notifications) < self.batch_size:
+                if self._switch(projection, generation, position, notifications):
+                    break
+                position = self._position_of(name, generation)
+                continue
+            last = notifications[-1].id
+            events = self._decode(notifications, projection.topics)
+            if not self._apply_batch(projection, generation, position, events, last):
+                if name in self.failed:
+                    raise self.failed[name]
+                position = self._position_of(name, generation)
+                continue
+            position = last
+            if progress:
+                progress(position, max(head, position))
+        if progress:
+            progress(self.log.head(), self.log.head())
+        self._drop_retired(name, grace)
+        return generation
+
+    def _switch(
+        self, projection: Projection, generation: int, position: int, notifications: list[Any]
+    ) -> bool:
+        with self.store.read() as cur:
+            active = state.active_generations(cur).get(projection.name)
+        events = self._decode(notifications, projection.topics)
+        last = notifications[-1].id if notifications else position
+        ok = self._apply_batch(
+            projection, generation, position, events, last,
+            promote_from=active.generation if active else None,
+        )
+        if not ok and projection.name in self.failed:
+            raise self.failed[projection.name]
+        return ok
+
+    def _position_of(self, name: str, generation: int) -> int:
+        with self.store.read() as cur:
+            for gs in state.all_states(cur):
+                if gs.name == name and gs.generation == generation:
+                    return gs.position
+        raise LookupError(f"{name} generation {generation} vanished")
+
+    def _drop_retired(self, name: str, grace: float) -> None:
+        """Drop retired generations' tables, after readers that resolved them
+        just before the switch have finished."""
+        time.sleep(grace)
+        projection = self.projections[name]
+        with self.store.transaction() as cur:
+            for gs in state.all_states(cur):
+                if gs.name == name and gs.status == "retired":
+                    projection.drop(cur, Tables(projection.tables, gs.generation))
+                    cur.execute(
+                        "DELETE FROM projection_state WHERE name = ? AND generation = ?",
+                        (name, gs.generation),
+                    )

@@ -1,0 +1,249 @@
+"""Application (申請): one citizen's request under one procedure, and its lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.application_status import TRANSITIONS, Status
+from domain.context import CommandContext
+from domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
+from domain.events import Created, Event, RecordedAggregate
+from domain.personal import PersonalData
+from domain.procedures import Procedure
+
+MAX_REASON_LENGTH = 2000
+
+
+def identity_satisfied(assurance: str, channel: str, applicant_subject: str | None) -> bool:
+    """Whether the identity assurance a procedure requires is met.
+
+    At the counter and by post, staff check identity in person or on paper.
+    Online: ``none`` accepts anyone; ``account`` needs a signed-in citizen;
+    ``jpki_signature`` needs a verified My Number card signature, which the
+    online-identity capability supplies (until then it is refused online).
+    """
+    if channel in ("counter", "mail"):
+        return True
+    if assurance == "none":
+        return True
+    if assurance == "account":
+        return applicant_subject is not None
+    return False
+
+
+def _reason_errors(reason: object, *, required: bool) -> list[FieldError]:
+    if not isinstance(reason, str) or (required and not reason.strip()):
+        return [FieldError("reason", "required", "a reason is required", "理由を入力してください")]
+    if len(reason) > MAX_REASON_LENGTH:
+        return [
+            FieldError(
+                "reason",
+                "max_length",
+                f"reason must be at most {MAX_REASON_LENGTH} characters",
+                f"理由は{MAX_REASON_LENGTH}文字以内で入力してください",
+                {"max_length": MAX_REASON_LENGTH},
+            )
+        ]
+    return []
+
+
+class ApplicationSubmitted(Created):
+    procedure_code: str
+    form_version: int
+    department: str
+    channel: str
+    applicant_subject: str | None
+    data_subject: str
+    applicant_name: PersonalData
+    contact_email: PersonalData | None
+    answers: dict[str, Any]
+
+    def apply(self, aggregate: Application) -> None:
+        aggregate.procedure_code = self.procedure_code
+        aggregate.form_version = self.form_version
+        aggregate.department = self.department
+        aggregate.channel = self.channel
+        aggregate.applicant_subject = self.applicant_subject
+        aggregate.data_subject = self.data_subject
+        aggregate.answers = self.answers
+        aggregate.status = Status.SUBMITTED
+        aggregate.submitted_at = self.timestamp
+
+
+class ApplicationReceived(Event):
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.RECEIVED
+
+
+class ApplicationReturned(Event):
+    reason: str
+
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.RETURNED
+
+
+class ApplicationResubmitted(Event):
+    answers: dict[str, Any]
+
+    def apply(self, aggregate: Application) -> None:
+        aggregate.answers = self.answers
+        aggregate.status = Status.RESUBMITTED
+
+
+class ApplicationApproved(Event):
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.APPROVED
+
+
+class ApplicationRejected(Event):
+    reason: str
+
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.REJECTED
+
+
+class ApplicationCompleted(Event):
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.COMPLETED
+
+
+class ApplicationWithdrawn(Event):
+    reason: str
+
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.WITHDRAWN
+
+
+class Application(RecordedAggregate):
+    procedure_code: str
+    form_version: int
+    department: str
+    channel: str
+    applicant_subject: str | None
+    data_subject: str
+    answers: dict[str, Any]
+    status: Status
+
+    def __init__(self) -> None:
+        """State comes from the events' ``apply`` methods."""
+
+    @classmethod
+    def submit(
+        cls,
+        ctx: CommandContext,
+        *,
+        id: UUID,  # noqa: A002
+        procedure: Procedure,
+        form_version: int | None,
+        channel: str,
+        applicant_subject: str | None,
+        applicant_name: str,
+        contact_email: str | None,
+        answers: dict[str, Any],
+    ) -> Application:
+        if not procedure.accepts(channel):
+            raise InvalidTransition(
+                f"procedure {procedure.code} does not accept {channel} applications now",
+                message_ja="この手続きは現在その方法では受け付けていません",
+            )
+        if not identity_satisfied(procedure.assurance, channel, applicant_subject):
+            raise Forbidden(
+                f"procedure {procedure.code} requires identity assurance '{procedure.assurance}'",
+                message_ja="この手続きには本人確認が必要です",
+            )
+        form = procedure.form_version(form_version)
+        data_subject = f"citizen:{applicant_subject}" if applicant_subject else f"application:{id}"
+        errors: list[FieldError] = []
+        if not isinstance(applicant_name, str) or not applicant_name.strip():
+            errors.append(
+                FieldError("applicantName", "required", "the applicant's name is required",
+                           "申請者の氏名は必須です")
+            )
+        elif len(applicant_name) > 100:
+            errors.append(
+                FieldError("applicantName", "max_length", "at most 100 characters",
+                           "氏名は100文字以内で入力してください", {"max_length": 100})
+            )
+        if contact_email is not None and not _looks_like_email(contact_email):
+            errors.append(
+                FieldError("contactEmail", "email", "not a valid e-mail address",
+                           "メールアドレスの形式が正しくありません")
+            )
+        today = ctx.today
+        normalised: dict[str, Any] = {}
+        try:
+            normalised = form.normalise(answers, today=today, subject=data_subject)
+        except ValidationFailed as invalid:
+            errors += invalid.errors
+        if errors:
+            raise ValidationFailed(errors)
+        return cls.start(
+            ctx,
+            ApplicationSubmitted,
+            id=id,
+            procedure_code=procedure.code,
+            form_version=form.version,
+            department=procedure.department,
+            channel=channel,
+            applicant_subject=applicant_subject,
+            data_subject=data_subject,
+            applicant_name=PersonalData(data_subject, applicant_name.strip()),
+            contact_email=PersonalData(data_subject, contact_email.strip())
+            if contact_email
+            else None,
+            answers=normalised,
+        )
+
+    # -- lifecycle ---------------------------------------------------------
+    def _check(self, to: Status) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                f"cannot move an application from {self.status.value} to {to.value}",
+                message_ja=f"「{self.status.label_ja}」の申請を「{to.label_ja}」にはできません",
+            )
+
+    def _move(self, ctx: CommandContext, to: Status, event_class: type[Event], **kw: Any) -> None:
+        self._check(to)
+        self.record(ctx, event_class, **kw)
+
+    def receive(self, ctx: CommandContext) -> None:
+        self._move(ctx, Status.RECEIVED, ApplicationReceived)
+
+    def return_for_correction(self, ctx: CommandContext, reason: str) -> None:
+        if errors := _reason_errors(reason, required=True):
+            raise ValidationFailed(errors)
+        self._move(ctx, Status.RETURNED, ApplicationReturned, reason=reason.strip())
+
+    def resubmit(
+        self, ctx: CommandContext, procedure: Procedure, answers: dict[str, Any]
+    ) -> None:
+        self._check(Status.RESUBMITTED)
+        form = procedure.form_version(self.form_version)
+        today: date = ctx.today
+        normalised = form.normalise(answers, today=today, subject=self.data_subject)
+        self._move(ctx, Status.RESUBMITTED, ApplicationResubmitted, answers=normalised)
+
+    def approve(self, ctx: CommandContext) -> None:
+        self._move(ctx, Status.APPROVED, ApplicationApproved)
+
+    def reject(self, ctx: CommandContext, reason: str) -> None:
+        if errors := _reason_errors(reason, required=True):
+            raise ValidationFailed(errors)
+        self._move(ctx, Status.REJECTED, ApplicationRejected, reason=reason.strip())
+
+    def complete(self, ctx: CommandContext) -> None:
+        self._move(ctx, Status.COMPLETED, ApplicationCompleted)
+
+    def withdraw(self, ctx: CommandContext, reason: str = "") -> None:
+        if errors := _reason_errors(reason, required=False):
+            raise ValidationFailed(errors)
+        self._move(ctx, Status.WITHDRAWN, ApplicationWithdrawn, reason=reason.strip())
+
+
+def _looks_like_email(value: object) -> bool:
+    if not isinstance(value, str) or len(value) > 254 or value.count("@") != 1:
+        return False
+    local, _, domain_part = value.strip().partition("@")
+    return bool(local) and "." in domain_part and " " not in value.strip()

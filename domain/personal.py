@@ -1,0 +1,68 @@
+"""Personal data (個人情報) as a value type.
+
+Names, addresses, birth dates, phone numbers, e-mail addresses and free-text
+answers never travel through the domain as bare strings: they are wrapped in
+:class:`PersonalData`, tagged with the data subject they belong to. The event
+transcoder (infra) recognises the type, so per-subject encryption and
+crypto-shredding plug in there without touching any aggregate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ERASED_LABEL_JA = "[消去済み]"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A personal value and the data subject it belongs to.
+
+    ``value`` is JSON-compatible (str, number, bool, list or dict of those).
+    ``subject`` identifies whose data it is (e.g. ``citizen:<sub>`` or
+    ``application:<id>`` for an anonymous applicant); keys are kept per subject.
+    """
+
+    subject: str
+    value: Any
+    erased: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.subject:
+            raise ValueError("personal data needs a data subject")
+
+    def __repr__(self) -> str:  # never leak the value into logs or tracebacks
+        state = "erased" if self.erased else "***"
+        return f"PersonalData(subject={self.subject!r}, value={state})"
+
+    __str__ = __repr__
+
+    def reveal(self) -> Any:
+        """The plain value, or the erased label when the subject's key is gone."""
+        return ERASED_LABEL_JA if self.erased else self.value
+
+    @classmethod
+    def erased_for(cls, subject: str) -> PersonalData:
+        return cls(subject=subject, value=None, erased=True)
+
+
+def reveal(value: Any) -> Any:
+    """Reveal personal values anywhere inside a JSON-like structure."""
+    if isinstance(value, PersonalData):
+        return value.reveal()
+    if isinstance(value, dict):
+        return {k: reveal(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [reveal(v) for v in value]
+    return value
+
+
+def contains_personal(value: Any) -> bool:
+    if isinstance(value, PersonalData):
+        return True
+    if isinstance(value, dict):
+        return any(contains_personal(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_personal(v) for v in value)
+    return False
