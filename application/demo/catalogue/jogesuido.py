@@ -7,12 +7,12 @@ from . import fields as f
 RYOKIN = "上下水道課 料金係 0285-32-8912"
 GESUIDO = "上下水道課 下水道係 0285-32-8913"
 
-_CUSTOMER_NO = ("customerNumber", "お客様番号（検針票に記載）", "Customer number (on the meter slip)")
 
-
-def _customer(required: bool = True) -> f.Field:
-    key, label_ja, label_en = _CUSTOMER_NO
-    return f.text(key, label_ja, label_en, required=required, min_length=8, max_length=12)
+def _customer() -> f.Field:
+    return f.text(
+        "customerNumber", "お客様番号（検針票に記載）", "Customer number (on the meter slip)",
+        min_length=8, max_length=12,
+    )
 
 
 PROCEDURES: list[dict] = [

@@ -1,0 +1,87 @@
+"""The FastAPI application: GraphQL at ``/graphql``, health and readiness probes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from strawberry.fastapi import GraphQLRouter
+
+from api.composition import Container
+from api.graphql.context import ApiContext
+from api.graphql.schema import build_schema
+
+log = logging.getLogger("madoguchi.api")
+READY_MAX_LAG = 10_000
+
+
+def create_app(container: Container, *, run_projections: bool | None = None) -> FastAPI:
+    settings = container.settings
+    follow = settings.run_projections if run_projections is None else run_projections
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if follow:
+            container.start_projections()
+        yield
+        container.stop_projections()
+
+    app = FastAPI(
+        title="madoguchi",
+        description="行かない・待たない・書かない窓口 — the city's online counter",
+        lifespan=lifespan,
+        docs_url=None if settings.env == "production" else "/docs",
+        redoc_url=None,
+    )
+
+    async def get_context(request: Request) -> ApiContext:
+        return ApiContext(
+            container,
+            request.headers.get("authorization"),
+            request.headers.get("x-correlation-id"),
+            request.headers.get("x-request-id"),
+        )
+
+    graphql = GraphQLRouter(
+        build_schema(),
+        context_getter=get_context,
+        graphql_ide=None if settings.env == "production" else "graphiql",
+    )
+    app.include_router(graphql, prefix="/graphql")
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        try:
+            statuses = await run_in_threadpool(container.engine.status)
+        except Exception as e:  # noqa: BLE001 - report, do not crash
+            log.warning("readiness check failed: %r", e)
+            return JSONResponse(
+                {"ready": False, "database": "unreachable"},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        projections = {
+            s.name: {"position": s.position, "head": s.head, "lag": s.lag, "status": s.status}
+            for s in statuses
+            if s.status in ("active", "failed")
+        }
+        ready = all(p["lag"] <= READY_MAX_LAG and p["status"] == "active" for p in projections.values())
+        return JSONResponse(
+            {"ready": ready, "database": "ok", "projections": projections},
+            status_code=200 if ready else 503,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse({"code": "INTERNAL_ERROR", "message": "Unexpected error."}, status_code=500)
+
+    return app

@@ -1,0 +1,89 @@
+"""Per-request context: who calls, correlation/request ids, and helpers that run
+blocking work off the event loop and translate every failure into a coded error."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from strawberry.fastapi import BaseContext
+
+from api.auth import ANONYMOUS, Caller, caller_from_header
+from api.composition import Container
+from api.graphql.errors import STALE_READ, ApiError
+from domain.context import Actor, CommandContext
+from domain.errors import Unauthenticated
+from projections.reading import ReadSession, positions, read_session
+
+T = TypeVar("T")
+
+
+class ApiContext(BaseContext):
+    def __init__(self, container: Container, authorization: str | None,
+                 correlation_id: str | None, request_id: str | None) -> None:
+        super().__init__()
+        self.container = container
+        self.correlation_id = correlation_id or uuid.uuid4().hex
+        self.request_id = request_id or uuid.uuid4().hex
+        self._auth_error: Unauthenticated | None = None
+        self._caller: Caller = ANONYMOUS
+        try:
+            self._caller = caller_from_header(
+                authorization, container.settings.effective_jwt_secret
+            )
+        except Unauthenticated as e:
+            self._auth_error = e
+
+    @property
+    def caller(self) -> Caller:
+        if self._auth_error is not None:
+            raise self._auth_error
+        return self._caller
+
+    @property
+    def actor(self) -> Actor:
+        return self.caller.actor
+
+    def command_context(self) -> CommandContext:
+        return CommandContext(
+            actor=self.actor,
+            occurred_at=self.container.clock.now(),
+            correlation_id=self.correlation_id,
+            request_id=self.request_id,
+        )
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking work in the thread pool (errors are coded by CodedErrors)."""
+        return await run_in_threadpool(fn, *args, **kwargs)
+
+    async def read(self, fn: Callable[[ReadSession], T]) -> T:
+        def in_session() -> T:
+            with read_session(self.container.views, self.container.projections) as session:
+                return fn(session)
+
+        return await self.run(in_session)
+
+    async def wait_for(self, position: int | None, names: Sequence[str]) -> None:
+        """Read-your-writes: wait (bounded) until ``names`` have processed ``position``."""
+        if not position:
+            return
+        timeout = self.container.settings.read_wait_timeout
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            reached = await self.run(positions, self.container.views, names)
+            if all(p >= position for p in reached.values()):
+                return
+            if time.monotonic() >= deadline:
+                raise ApiError(
+                    f"read models have not reached position {position} within {timeout:g}s",
+                    STALE_READ,
+                    positions=reached,
+                    retryable=True,
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)

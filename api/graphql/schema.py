@@ -1,0 +1,30 @@
+"""The strawberry schema, and its SDL as committed in ``schema.graphql``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from graphql import GraphQLError
+
+import strawberry
+
+from api.graphql.errors import CodedErrors
+from api.graphql.mutations import Mutation
+from api.graphql.queries import Query
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
+
+
+class MadoguchiSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Expected, coded errors are answers, not incidents: log only the rest
+        (CodedErrors has already logged and masked anything unexpected)."""
+
+
+def build_schema() -> strawberry.Schema:
+    return MadoguchiSchema(query=Query, mutation=Mutation, extensions=[CodedErrors])
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"
