@@ -165,7 +165,7 @@ PROCEDURES: list[dict] = [
         "shika-kenshin", "成人歯科健診の申込",
         "Booking for an adult dental check-up", "kenko",
         channels=["online", "counter"], assurance="account",
-        fee_yen=500, processing_days=7,
+        fee_yen=0, processing_days=7,
         requirements_ja="対象は20・30・40・50・60・70歳の方。自己負担500円を"
         "医療機関で支払い。",
         requirements_en="For residents aged 20, 30, 40, 50, 60 or 70. Pay 500 yen at the "

@@ -174,11 +174,11 @@ PROCEDURES: list[dict] = [
         "ichiji-azukari", "一時預かり事業の利用申込",
         "Booking for temporary childcare", "kodomo",
         channels=["online", "counter"], assurance="account",
-        fee_yen=2000, processing_days=3,
-        requirements_ja="事前登録と面談が必要。利用料は1日2,000円（半日1,000円）、"
-        "給食費別途。",
-        requirements_en="Prior registration and an interview are required. 2,000 yen "
-        "per day (1,000 yen half day), meals extra.",
+        fee_yen=0, processing_days=3,
+        requirements_ja="事前登録と面談が必要。利用料は当日施設で支払い（1日2,000円・"
+        "半日1,000円、給食費別途）。",
+        requirements_en="Prior registration and an interview are required. Pay at the "
+        "facility on the day: 2,000 yen a day (1,000 yen half day), meals extra.",
         contact=HOIKU, retention_years=1,
         fields=[
             f.name("childName", "児童の氏名", "Child's name"),
