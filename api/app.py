@@ -61,7 +61,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     async def readyz() -> JSONResponse:
         try:
             statuses = await run_in_threadpool(container.engine.status)
-        except Exception as e:  # noqa: BLE001 - report, do not crash
+        except Exception as e:
             log.warning("readiness check failed: %r", e)
             return JSONResponse(
                 {"ready": False, "database": "unreachable"},

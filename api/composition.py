@@ -32,11 +32,11 @@ class Container:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @property
-    def log(self):  # noqa: ANN201 - CityLog
+    def log(self):
         return self.storage.log
 
     @property
-    def views(self):  # noqa: ANN201 - ViewStore
+    def views(self):
         return self.storage.views
 
     def start_projections(self) -> None:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
+from application.access import authorize
 from application.catalogue import CatalogueService
 from application.eventlog import CityLog
 from application.results import CommandResult
 from domain.applications import Application
 from domain.context import CommandContext
-from application.access import authorize
 from domain.errors import Forbidden, NotFound
 
 STAFF_CHANNELS = ("counter", "mail")

@@ -132,7 +132,7 @@ class ProjectionEngine:
                         projection.apply(cur, t, event, position)
                     except ViewStoreUnavailable:
                         raise
-                    except Exception as e:  # noqa: BLE001 - isolate the projection
+                    except Exception as e:
                         raise ProjectionFailed(projection.name, position, e) from e
                 state.set_position(cur, projection.name, generation, last_position, self._now())
                 if promote_from is not None:
@@ -220,7 +220,7 @@ class ProjectionEngine:
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
-            except Exception as e:  # noqa: BLE001 - the event store may be down
+            except Exception as e:
                 log.warning("reading events failed (%r); retrying in %.1fs", e, backoff)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -134,7 +134,7 @@ class Application(RecordedAggregate):
         cls,
         ctx: CommandContext,
         *,
-        id: UUID,  # noqa: A002
+        id: UUID,
         procedure: Procedure,
         form_version: int | None,
         channel: str,

@@ -32,6 +32,6 @@ class RecordedAggregate(Aggregate):
 
     @classmethod
     def start(
-        cls, ctx: CommandContext, event_class: type[Created], *, id: Any, **kwargs: Any  # noqa: A002
+        cls, ctx: CommandContext, event_class: type[Created], *, id: Any, **kwargs: Any
     ) -> Self:
         return cls._create(event_class, id=id, meta=ctx.meta, timestamp=ctx.occurred_at, **kwargs)

@@ -62,7 +62,7 @@ class Mutation:
 
     @strawberry.mutation(description="手続きを定義する / define a procedure")
     async def define_procedure(
-        self, info: Info[ApiContext, None], input: DefineProcedureInput  # noqa: A002
+        self, info: Info[ApiContext, None], input: DefineProcedureInput
     ) -> CommandPayload:
         catalogue = info.context.container.catalogue
         return await _command(
@@ -100,7 +100,7 @@ class Mutation:
 
     @strawberry.mutation(description="申請する / submit an application")
     async def submit_application(
-        self, info: Info[ApiContext, None], input: SubmitApplicationInput  # noqa: A002
+        self, info: Info[ApiContext, None], input: SubmitApplicationInput
     ) -> CommandPayload:
         applications = info.context.container.applications
         return await _command(
@@ -111,12 +111,12 @@ class Mutation:
         )
 
     @strawberry.mutation(description="受付 / receive")
-    async def receive_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:  # noqa: A002
+    async def receive_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
         return await _command(info, info.context.container.applications.receive, str(id))
 
     @strawberry.mutation(description="差し戻し / return for correction")
     async def return_application(
-        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str  # noqa: A002
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str
     ) -> CommandPayload:
         return await _command(
             info, info.context.container.applications.return_for_correction, str(id), reason
@@ -124,26 +124,26 @@ class Mutation:
 
     @strawberry.mutation(description="再提出 / resubmit corrected answers")
     async def resubmit_application(
-        self, info: Info[ApiContext, None], id: strawberry.ID, answers: JSON  # noqa: A002
+        self, info: Info[ApiContext, None], id: strawberry.ID, answers: JSON
     ) -> CommandPayload:
         return await _command(info, info.context.container.applications.resubmit, str(id), answers)
 
     @strawberry.mutation(description="承認 / approve")
-    async def approve_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:  # noqa: A002
+    async def approve_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
         return await _command(info, info.context.container.applications.approve, str(id))
 
     @strawberry.mutation(description="却下 / reject")
     async def reject_application(
-        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str  # noqa: A002
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str
     ) -> CommandPayload:
         return await _command(info, info.context.container.applications.reject, str(id), reason)
 
     @strawberry.mutation(description="交付・完了 / complete")
-    async def complete_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:  # noqa: A002
+    async def complete_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
         return await _command(info, info.context.container.applications.complete, str(id))
 
     @strawberry.mutation(description="取下げ / withdraw")
     async def withdraw_application(
-        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str = ""  # noqa: A002
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str = ""
     ) -> CommandPayload:
         return await _command(info, info.context.container.applications.withdraw, str(id), reason)

@@ -73,7 +73,7 @@ class Query:
 
     @strawberry.field(description="申請の状況 / one application's status and timeline")
     async def application(
-        self, info: Info[ApiContext, None], id: strawberry.ID,  # noqa: A002
+        self, info: Info[ApiContext, None], id: strawberry.ID,
         at_least_position: int | None = None,
     ) -> Application:
         ctx = info.context
@@ -104,7 +104,7 @@ class Query:
         await ctx.wait_for(at_least_position, STATUS)
         vault = ctx.container.vault
 
-        def page(s):  # noqa: ANN001, ANN202
+        def page(s):
             try:
                 return status_model.list_applications(
                     s, vault, department=scoped,

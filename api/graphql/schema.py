@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError
-
 import strawberry
+from graphql import GraphQLError
 
 from api.graphql.errors import CodedErrors
 from api.graphql.mutations import Mutation

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def _worker(settings, batch_size: int) -> subprocess.Popen:  # noqa: ANN001
+def _worker(settings, batch_size: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         MADOGUCHI_DATA_DIR=str(settings.data_dir),
@@ -42,7 +42,7 @@ def _positions(container: Container) -> dict[str, int]:
     return {s.name: s.position for s in container.engine.status() if s.status == "active"}
 
 
-def _wait(predicate, timeout: float = 60.0) -> bool:  # noqa: ANN001
+def _wait(predicate, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -64,7 +64,7 @@ def _dump(container: Container) -> dict[str, list[tuple]]:
     return dump
 
 
-def _fill(container: Container, clock, n: int) -> int:  # noqa: ANN001
+def _fill(container: Container, clock, n: int) -> int:
     setup_procedure(container, clock)
     last = 0
     for i in range(n):
