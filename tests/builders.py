@@ -12,6 +12,7 @@ from typing import Any
 
 from api.composition import Container
 from application.results import CommandResult
+from domain.application_status import Status
 from domain.context import Actor, CommandContext
 from domain.procedures import Procedure
 from infra.clock import ManualClock
@@ -147,3 +148,58 @@ def submit(
 def reading(container: Container) -> Iterator[ReadSession]:
     with read_session(container.views, container.projections) as session:
         yield session
+
+
+# the steps (after submission) that lead an application to each status
+PATHS: dict[Status, tuple[Status, ...]] = {
+    Status.SUBMITTED: (),
+    Status.RECEIVED: (Status.RECEIVED,),
+    Status.RETURNED: (Status.RECEIVED, Status.RETURNED),
+    Status.RESUBMITTED: (Status.RECEIVED, Status.RETURNED, Status.RESUBMITTED),
+    Status.APPROVED: (Status.RECEIVED, Status.APPROVED),
+    Status.REJECTED: (Status.RECEIVED, Status.REJECTED),
+    Status.COMPLETED: (Status.RECEIVED, Status.APPROVED, Status.COMPLETED),
+    Status.WITHDRAWN: (Status.WITHDRAWN,),
+}
+RETURN_REASON = "添付書類が不足しています"
+REJECT_REASON = "要件を満たしていません"
+
+
+def drive(container: Container, clock: ManualClock, app_id: str, status: Status) -> None:
+    """Move a submitted application to ``status`` through the services, as the
+    department's staff (and the applicant for resubmission)."""
+    application = container.applications.get(app_id)
+    clerk = staff(application.department)
+    owner = citizen(application.applicant_subject) if application.applicant_subject else clerk
+    service = container.applications
+    for step in PATHS[status]:
+        if step is Status.RECEIVED:
+            service.receive(ctx(clock, clerk), app_id)
+        elif step is Status.RETURNED:
+            service.return_for_correction(ctx(clock, clerk), app_id, RETURN_REASON)
+        elif step is Status.RESUBMITTED:
+            service.resubmit(ctx(clock, owner), app_id, answers(copies=2))
+        elif step is Status.APPROVED:
+            service.approve(ctx(clock, clerk), app_id)
+        elif step is Status.REJECTED:
+            service.reject(ctx(clock, clerk), app_id, REJECT_REASON)
+        elif step is Status.COMPLETED:
+            service.complete(ctx(clock, clerk), app_id)
+        elif step is Status.WITHDRAWN:
+            service.withdraw(ctx(clock, owner), app_id, "")
+
+
+def populate(
+    container: Container, clock: ManualClock, count: int, codes: tuple[str, ...] = (PROCEDURE,)
+) -> dict[str, Status]:
+    """Submit ``count`` applications (round-robin over ``codes``, which must be set
+    up) and move the i-th one to the i-th status in turn. Returns id → status."""
+    statuses = list(Status)
+    result: dict[str, Status] = {}
+    for i in range(count):
+        app_id = submit(container, clock, codes[i % len(codes)],
+                        actor=citizen(f"citizen-{i}")).id
+        status = statuses[i % len(statuses)]
+        drive(container, clock, app_id, status)
+        result[app_id] = status
+    return result

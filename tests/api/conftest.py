@@ -16,7 +16,6 @@ from api.app import create_app
 from api.composition import Container
 from tests.api.support import (
     ACCOUNT,
-    ADDRESS_FIELD,
     COPIES_FIELD,
     COUNTER,
     DEFINE,
