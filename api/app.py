@@ -13,6 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.composition import Container
 from api.graphql.context import ApiContext
+from api.graphql.hardening import GraphQLLimits
 from api.graphql.schema import build_schema
 
 log = logging.getLogger("madoguchi.api")
@@ -47,7 +48,10 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         )
 
     graphql = GraphQLRouter(
-        build_schema(),
+        build_schema(
+            production=settings.env == "production",
+            limits=GraphQLLimits.from_settings(settings),
+        ),
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
     )
@@ -71,7 +75,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         projections = {
             s.name: {"position": s.position, "head": s.head, "lag": s.lag, "status": s.status}
             for s in statuses
-            if s.status in ("active", "failed")
+            if s.serving
         }
         ready = all(p["lag"] <= READY_MAX_LAG and p["status"] == "active" for p in projections.values())
         return JSONResponse(

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from application.applications import ApplicationService
 from application.catalogue import CatalogueService
-from application.ports import Clock, PersonalDataVault
+from application.ports import Clock, PersonalDataVault, Wakeup
 from application.projection import Projection
 from application.projection_engine import ProjectionEngine
 from infra.clock import SystemClock
@@ -29,6 +29,7 @@ class Container:
     projections: list[Projection]
     engine: ProjectionEngine
     _worker: threading.Thread | None = None
+    _wakeup: Wakeup | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -44,7 +45,7 @@ class Container:
         if self._worker is not None:
             return
         lock = self.storage.leader_lock("projections")
-        wakeup = self.storage.wakeup()
+        wakeup = self._wakeup = self.storage.wakeup()
         self._stop.clear()
         self._worker = threading.Thread(
             target=self.engine.follow,
@@ -60,6 +61,9 @@ class Container:
         self._stop.set()
         self._worker.join(timeout=10)
         self._worker = None
+        if self._wakeup is not None:
+            self._wakeup.close()
+            self._wakeup = None
 
     def close(self) -> None:
         self.stop_projections()

@@ -41,6 +41,7 @@ class ProjectionStatus:
     error: str | None
     error_position: int | None
     stale_version: bool
+    serving: bool
 
 
 class ProjectionFailed(Exception):
@@ -249,6 +250,7 @@ class ProjectionEngine:
                     error=gs.error,
                     error_position=gs.error_position,
                     stale_version=bool(projection and projection.version != gs.version),
+                    serving=gs.status == "active",
                 )
             )
         return result

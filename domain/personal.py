@@ -1,7 +1,8 @@
 """Personal data (個人情報) as a value type.
 
-Names, addresses, birth dates, phone numbers, e-mail addresses and free-text
-answers never travel through the domain as bare strings: they are wrapped in
+Applicants' names and e-mail addresses, and every answer to a form field marked
+``personal`` (names, addresses, birth dates, phone numbers, free text about a
+person), never travel through the domain as bare strings: they are wrapped in
 :class:`PersonalData`, tagged with the data subject they belong to. The event
 transcoder (infra) recognises the type, so per-subject encryption and
 crypto-shredding plug in there without touching any aggregate.

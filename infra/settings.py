@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     projection_batch_size: int = Field(500, ge=1, le=10_000)
     projection_poll_interval: float = Field(0.05, gt=0, le=5)
     log_level: str = "INFO"
+    graphql_max_depth: int = Field(10, ge=1, le=100)
+    graphql_max_aliases: int = Field(15, ge=0, le=1000)
+    graphql_max_tokens: int = Field(2000, ge=100, le=100_000)
 
     @property
     def uses_postgres(self) -> bool:

@@ -4,7 +4,6 @@ procedure, department, channel, applicant and full status timeline."""
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -89,7 +88,8 @@ class ApplicationStatus(Projection):
             "CREATE TABLE IF NOT EXISTS {status_applications} ("
             " id TEXT PRIMARY KEY, procedure_code TEXT NOT NULL, department TEXT NOT NULL,"
             " channel TEXT NOT NULL, status TEXT NOT NULL, applicant_subject TEXT,"
-            " applicant_name TEXT, contact_email TEXT, answers TEXT, form_version INTEGER NOT NULL,"
+            " data_subject TEXT NOT NULL, applicant_name TEXT, contact_email TEXT, answers TEXT,"
+            " form_version INTEGER NOT NULL,"
             " submitted_at TEXT NOT NULL, updated_at TEXT NOT NULL, due_at TEXT NOT NULL,"
             " position BIGINT NOT NULL)"
         ))
@@ -129,12 +129,13 @@ class ApplicationStatus(Projection):
             cur.execute(
                 t.sql(
                     "INSERT INTO {status_applications} VALUES"
-                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 (
                     app_id, event.procedure_code, event.department, event.channel, status.value,
-                    event.applicant_subject, self.vault.seal(event.applicant_name),
-                    self.vault.seal(event.contact_email), self._seal_answers(event),
+                    event.applicant_subject, event.data_subject,
+                    self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
+                    self._seal_answers(event.data_subject, event.answers),
                     event.form_version, at, at, due.isoformat(), position,
                 ),
             )
@@ -142,8 +143,11 @@ class ApplicationStatus(Projection):
             assignments = "status = ?, updated_at = ?, position = ?"
             params: list[Any] = [status.value, at, position]
             if isinstance(event, ApplicationResubmitted):
+                cur.execute(
+                    t.sql("SELECT data_subject FROM {status_applications} WHERE id = ?"), (app_id,)
+                )
                 assignments += ", answers = ?"
-                params.append(self._seal_answers(event))
+                params.append(self._seal_answers(cur.fetchone()[0], event.answers))
             cur.execute(
                 t.sql(f"UPDATE {{status_applications}} SET {assignments} WHERE id = ?"),
                 (*params, app_id),
@@ -157,18 +161,9 @@ class ApplicationStatus(Projection):
             ),
         )
 
-    def _seal_answers(self, event: Any) -> str | None:
-        subject = getattr(event, "data_subject", None) or _subject_of(event.answers)
-        if subject is None:
-            return json.dumps(event.answers, ensure_ascii=False)
-        return self.vault.seal(PersonalData(subject, reveal(event.answers)))
-
-
-def _subject_of(answers: dict[str, Any]) -> str | None:
-    for value in answers.values():
-        if isinstance(value, PersonalData):
-            return value.subject
-    return None
+    def _seal_answers(self, data_subject: str, answers: dict[str, Any]) -> str | None:
+        """Answers are sealed as a whole for the applicant (data subject)."""
+        return self.vault.seal(PersonalData(data_subject, reveal(answers)))
 
 
 _COLUMNS = (

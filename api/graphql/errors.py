@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError
+from eventsourcing.persistence import OperationalError as PersistenceOperationalError
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
@@ -51,7 +53,7 @@ def translate(error: BaseException) -> GraphQLError:
         return error
     if isinstance(error, DomainError):
         return from_domain(error)
-    if isinstance(error, ViewStoreUnavailable):
+    if isinstance(error, (ViewStoreUnavailable, PersistenceOperationalError, InterfaceError)):
         return ApiError("the service is briefly unavailable; retry", UNAVAILABLE, retryable=True)
     log.exception("unexpected error", exc_info=error)
     return ApiError("Unexpected error.", INTERNAL)

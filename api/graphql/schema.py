@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from api.graphql.errors import CodedErrors
+from api.graphql.hardening import GraphQLLimits, hardening_extensions
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
 
@@ -21,9 +21,13 @@ class MadoguchiSchema(strawberry.Schema):
         (CodedErrors has already logged and masked anything unexpected)."""
 
 
-def build_schema() -> strawberry.Schema:
-    return MadoguchiSchema(query=Query, mutation=Mutation, extensions=[CodedErrors])
+def build_schema(production: bool = False, limits: GraphQLLimits | None = None) -> strawberry.Schema:
+    """The served schema: coded errors and query limits always; in production,
+    also no introspection and no "Did you mean" suggestions."""
+    return MadoguchiSchema(
+        query=Query, mutation=Mutation, extensions=hardening_extensions(production, limits)
+    )
 
 
 def sdl() -> str:
-    return build_schema().as_str() + "\n"
+    return build_schema(production=False).as_str() + "\n"

@@ -7,7 +7,20 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from application.projection import ViewStoreUnavailable
+
+_UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+
+
+@contextmanager
+def _unavailable_on_connection_error() -> Iterator[None]:
+    """A lost or refused connection is retryable, unlike a bug in a projection."""
+    try:
+        yield
+    except _UNAVAILABLE as e:
+        raise ViewStoreUnavailable(str(e)) from e
 
 
 def to_pyformat(sql: str) -> str:
@@ -20,11 +33,13 @@ class PostgresViewCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(to_pyformat(sql), tuple(params))
+        with _unavailable_on_connection_error():
+            self._cursor.execute(to_pyformat(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self._cursor.executemany(to_pyformat(sql), [tuple(r) for r in rows])
+            with _unavailable_on_connection_error():
+                self._cursor.executemany(to_pyformat(sql), [tuple(r) for r in rows])
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self._cursor.fetchone()
@@ -48,12 +63,22 @@ class PostgresViewStore:
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresViewCursor]:
-        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        with (
+            _unavailable_on_connection_error(),
+            self.pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor() as cur,
+        ):
             yield PostgresViewCursor(cur)
 
     @contextmanager
     def read(self) -> Iterator[PostgresViewCursor]:
-        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        with (
+            _unavailable_on_connection_error(),
+            self.pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor() as cur,
+        ):
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield PostgresViewCursor(cur)
 

@@ -9,16 +9,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from application.projection import ViewStoreUnavailable
+
+
+@contextmanager
+def _unavailable_on_operational_error() -> Iterator[None]:
+    """Locked or unreachable store: retryable, unlike a bug in a projection."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        raise ViewStoreUnavailable(str(e)) from e
+
 
 class SQLiteViewCursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(sql, tuple(params))
+        with _unavailable_on_operational_error():
+            self._cursor.execute(sql, tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(sql, [tuple(r) for r in rows])
+        with _unavailable_on_operational_error():
+            self._cursor.executemany(sql, [tuple(r) for r in rows])
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self._cursor.fetchone()
@@ -53,24 +66,27 @@ class SQLiteViewStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SQLiteViewCursor]:
-        conn = self._connection()
-        cursor = conn.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        with _unavailable_on_operational_error():
+            conn = self._connection()
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
         try:
             yield SQLiteViewCursor(cursor)
         except BaseException:
             conn.rollback()
             raise
         else:
-            conn.commit()
+            with _unavailable_on_operational_error():
+                conn.commit()
         finally:
             cursor.close()
 
     @contextmanager
     def read(self) -> Iterator[SQLiteViewCursor]:
-        conn = self._connection()
-        cursor = conn.cursor()
-        cursor.execute("BEGIN")
+        with _unavailable_on_operational_error():
+            conn = self._connection()
+            cursor = conn.cursor()
+            cursor.execute("BEGIN")
         try:
             yield SQLiteViewCursor(cursor)
         finally:

@@ -269,6 +269,22 @@ def test_a_citizen_may_withdraw_their_own_application_but_not_anothers(
     assert container.applications.get(received).status is Status.WITHDRAWN
 
 
+def test_a_citizen_may_not_resubmit_anothers_application(container, clock, received):
+    container.applications.return_for_correction(ctx(clock, CLERK), received, "不備")
+    with pytest.raises(Forbidden):
+        container.applications.resubmit(ctx(clock, citizen("citizen-2")), received, answers())
+    container.applications.resubmit(ctx(clock, citizen("citizen-1")), received, answers())
+    assert container.applications.get(received).status is Status.RESUBMITTED
+
+
+@pytest.mark.parametrize("actor", [CLERK, citizen(), Actor.anonymous()])
+def test_only_administrators_establish_departments(container, clock, actor):
+    with pytest.raises((Forbidden, Unauthenticated)):
+        container.catalogue.establish_department(
+            ctx(clock, actor), code="kodomo", name_ja="こども課", name_en="Children")
+    assert not container.catalogue.department_exists("kodomo")
+
+
 def test_nobody_owns_an_anonymous_application_online(container, clock, received):
     app_id = submit(container, clock, actor=Actor.anonymous()).id
     assert container.applications.get(app_id).applicant_subject is None

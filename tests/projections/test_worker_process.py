@@ -39,7 +39,7 @@ def _worker(settings, batch_size: int) -> subprocess.Popen:
 
 
 def _positions(container: Container) -> dict[str, int]:
-    return {s.name: s.position for s in container.engine.status() if s.status == "active"}
+    return {s.name: s.position for s in container.engine.status() if s.serving}
 
 
 def _wait(predicate, timeout: float = 60.0) -> bool:
@@ -54,7 +54,7 @@ def _wait(predicate, timeout: float = 60.0) -> bool:
 def _dump(container: Container) -> dict[str, list[tuple]]:
     """Every row of every serving table, by logical table name."""
     dump: dict[str, list[tuple]] = {}
-    status = {s.name: s.generation for s in container.engine.status() if s.status == "active"}
+    status = {s.name: s.generation for s in container.engine.status() if s.serving}
     with container.views.read() as cur:
         for name, projection in container.engine.projections.items():
             t = Tables(projection.tables, status[name])
