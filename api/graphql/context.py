@@ -15,6 +15,8 @@ from strawberry.fastapi import BaseContext
 from api.auth import ANONYMOUS, Caller, caller_from_header
 from api.composition import Container
 from api.graphql.errors import STALE_READ, ApiError
+from api.graphql.types import CommandPayload
+from application.results import CommandResult
 from domain.context import Actor, CommandContext
 from domain.errors import Unauthenticated
 from projections.reading import ReadSession, positions, read_session
@@ -59,6 +61,11 @@ class ApiContext(BaseContext):
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work in the thread pool (errors are coded by CodedErrors)."""
         return await run_in_threadpool(fn, *args, **kwargs)
+
+    async def execute(self, fn: Callable[..., CommandResult], *args: Any, **kwargs: Any) -> CommandPayload:
+        """Run a command with this request's context; return its id and position."""
+        result = await self.run(fn, self.command_context(), *args, **kwargs)
+        return CommandPayload(id=result.id, position=result.position)
 
     async def read(self, fn: Callable[[ReadSession], T]) -> T:
         def in_session() -> T:

@@ -7,10 +7,15 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.tools import merge_types
 
+from api.graphql.applications import ApplicationMutation, ApplicationQuery
+from api.graphql.catalogue import CatalogueMutation, CatalogueQuery
 from api.graphql.hardening import GraphQLLimits, hardening_extensions
-from api.graphql.mutations import Mutation
-from api.graphql.queries import Query
+
+# One module per capability; each contributes its queries and mutations here.
+Query = merge_types("Query", (CatalogueQuery, ApplicationQuery))
+Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 

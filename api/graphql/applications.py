@@ -1,8 +1,9 @@
-"""GraphQL queries. Each accepts ``atLeastPosition`` for read-your-writes."""
+"""GraphQL for applications (申請): status, lists, inbox, submission and review."""
 
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.context import ApiContext
@@ -12,22 +13,29 @@ from api.graphql.types import (
     ApplicationConnection,
     ApplicationStatusEnum,
     ChannelEnum,
-    Department,
+    CommandPayload,
     InboxEntry,
     PageInfo,
-    Procedure,
 )
 from application.access import Rule, authorize
 from domain.application_status import Status
 from domain.errors import Forbidden, NotFound
 from projections import application_status as status_model
 from projections import department_inbox as inbox_model
-from projections import procedure_catalogue as catalogue_model
 
-CATALOGUE = (catalogue_model.ProcedureCatalogue.name,)
 STATUS = (status_model.ApplicationStatus.name,)
 INBOX = (inbox_model.DepartmentInbox.name,)
 MAX_PAGE = 100
+
+
+@strawberry.input
+class SubmitApplicationInput:
+    procedure_code: str
+    channel: ChannelEnum  # type: ignore[valid-type]
+    applicant_name: str
+    answers: JSON
+    form_version: int | None = None
+    contact_email: str | None = None
 
 
 def _scoped_department(ctx: ApiContext, operation: str, department: str | None) -> str | None:
@@ -38,39 +46,7 @@ def _scoped_department(ctx: ApiContext, operation: str, department: str | None) 
 
 
 @strawberry.type
-class Query:
-    @strawberry.field(description="手続き一覧 / the procedure catalogue")
-    async def procedures(
-        self, info: Info[ApiContext, None], department: str | None = None,
-        online_only: bool = False, at_least_position: int | None = None,
-    ) -> list[Procedure]:
-        ctx = info.context
-        authorize(ctx.actor, "procedures")
-        await ctx.wait_for(at_least_position, CATALOGUE)
-        views = await ctx.read(
-            lambda s: catalogue_model.list_procedures(s, department=department, online_only=online_only)
-        )
-        return [Procedure.of(v) for v in views]
-
-    @strawberry.field(description="手続きの詳細 / one procedure, with its form and requirements")
-    async def procedure(
-        self, info: Info[ApiContext, None], code: str, at_least_position: int | None = None
-    ) -> Procedure | None:
-        ctx = info.context
-        authorize(ctx.actor, "procedure")
-        await ctx.wait_for(at_least_position, CATALOGUE)
-        view = await ctx.read(lambda s: catalogue_model.get_procedure(s, code))
-        return Procedure.of(view) if view else None
-
-    @strawberry.field(description="課の一覧 / departments")
-    async def departments(
-        self, info: Info[ApiContext, None], at_least_position: int | None = None
-    ) -> list[Department]:
-        ctx = info.context
-        authorize(ctx.actor, "departments")
-        await ctx.wait_for(at_least_position, CATALOGUE)
-        return [Department.of(v) for v in await ctx.read(catalogue_model.list_departments)]
-
+class ApplicationQuery:
     @strawberry.field(description="申請の状況 / one application's status and timeline")
     async def application(
         self, info: Info[ApiContext, None], id: strawberry.ID,
@@ -137,3 +113,56 @@ class Query:
         await ctx.wait_for(at_least_position, INBOX)
         counts = await ctx.read(lambda s: inbox_model.inbox_counts(s, scoped))
         return [InboxEntry.of(c) for c in counts]
+
+
+@strawberry.type
+class ApplicationMutation:
+    @strawberry.mutation(description="申請する / submit an application")
+    async def submit_application(
+        self, info: Info[ApiContext, None], input: SubmitApplicationInput
+    ) -> CommandPayload:
+        applications = info.context.container.applications
+        return await info.context.execute(
+            applications.submit,
+            procedure_code=input.procedure_code, channel=input.channel.value,
+            applicant_name=input.applicant_name, answers=input.answers,
+            form_version=input.form_version, contact_email=input.contact_email,
+        )
+
+    @strawberry.mutation(description="受付 / receive")
+    async def receive_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
+        return await info.context.execute(info.context.container.applications.receive, str(id))
+
+    @strawberry.mutation(description="差し戻し / return for correction")
+    async def return_application(
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str
+    ) -> CommandPayload:
+        return await info.context.execute(
+            info.context.container.applications.return_for_correction, str(id), reason
+        )
+
+    @strawberry.mutation(description="再提出 / resubmit corrected answers")
+    async def resubmit_application(
+        self, info: Info[ApiContext, None], id: strawberry.ID, answers: JSON
+    ) -> CommandPayload:
+        return await info.context.execute(info.context.container.applications.resubmit, str(id), answers)
+
+    @strawberry.mutation(description="承認 / approve")
+    async def approve_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
+        return await info.context.execute(info.context.container.applications.approve, str(id))
+
+    @strawberry.mutation(description="却下 / reject")
+    async def reject_application(
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str
+    ) -> CommandPayload:
+        return await info.context.execute(info.context.container.applications.reject, str(id), reason)
+
+    @strawberry.mutation(description="交付・完了 / complete")
+    async def complete_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
+        return await info.context.execute(info.context.container.applications.complete, str(id))
+
+    @strawberry.mutation(description="取下げ / withdraw")
+    async def withdraw_application(
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str = ""
+    ) -> CommandPayload:
+        return await info.context.execute(info.context.container.applications.withdraw, str(id), reason)
