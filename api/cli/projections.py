@@ -90,6 +90,6 @@ def projections_rebuild(
                     progress.update(task, completed=position, total=max(head, 1), rate=rate)
 
                 generation = container.engine.rebuild(n, progress=report)
-                progress._console().print(f"{n}: generation {generation} now serving")
+                progress.console.print(f"{n}: generation {generation} now serving")
     finally:
         container.close()

@@ -15,8 +15,7 @@ from domain.application_status import Status
 from domain.applications import ApplicationApproved, ApplicationRejected
 from domain.context import Actor
 from domain.departments import DepartmentEstablished, department_id
-from domain.errors import Conflict, Forbidden, InvalidTransition, NotFound, Unauthenticated
-from domain.errors import ValidationFailed
+from domain.errors import Conflict, Forbidden, InvalidTransition, NotFound, Unauthenticated, ValidationFailed
 from domain.procedures import Procedure, ProcedureDefined, procedure_id
 from tests.builders import (
     ADMIN,
@@ -45,7 +44,7 @@ def run_together(*actions: Callable[[], Any]) -> list[Any]:
         barrier.wait(timeout=10)
         try:
             outcomes[i] = action()
-        except Exception as e:  # noqa: BLE001 - collected for the assertions
+        except Exception as e:
             outcomes[i] = e
 
     threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]

@@ -21,7 +21,7 @@ from domain.context import Actor, CommandContext
 from domain.errors import Forbidden, InvalidTransition, ValidationFailed
 from domain.personal import PersonalData, reveal
 from domain.procedures import Procedure
-from tests.builders import DEFAULT_ANSWERS, answers, defined_procedure, staff
+from tests.builders import DEFAULT_ANSWERS, PATHS, answers, defined_procedure, staff
 
 AT = datetime(2026, 4, 1, 0, 30, tzinfo=UTC)
 CLERK = staff()
@@ -63,17 +63,6 @@ COMMANDS: dict[Status, Callable[[Application], None]] = {
     Status.REJECTED: lambda a: a.reject(ctx(), "要件を満たしていません"),
     Status.COMPLETED: lambda a: a.complete(ctx()),
     Status.WITHDRAWN: lambda a: a.withdraw(ctx(), "不要になりました"),
-}
-
-PATHS: dict[Status, list[Status]] = {
-    Status.SUBMITTED: [],
-    Status.RECEIVED: [Status.RECEIVED],
-    Status.RETURNED: [Status.RECEIVED, Status.RETURNED],
-    Status.RESUBMITTED: [Status.RECEIVED, Status.RETURNED, Status.RESUBMITTED],
-    Status.APPROVED: [Status.RECEIVED, Status.APPROVED],
-    Status.REJECTED: [Status.RECEIVED, Status.REJECTED],
-    Status.COMPLETED: [Status.RECEIVED, Status.APPROVED, Status.COMPLETED],
-    Status.WITHDRAWN: [Status.WITHDRAWN],
 }
 
 PAIRS = list(itertools.product(Status, [s for s in Status if s is not Status.SUBMITTED]))

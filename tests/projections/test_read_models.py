@@ -93,12 +93,6 @@ def test_application_status_shows_the_current_status_and_the_timeline_with_reaso
     assert positions == sorted(positions) and len(set(positions)) == 6
 
 
-@pytest.mark.xfail(
-    reason="BUG: ApplicationStatus._seal_answers (projections/application_status.py:160-163)"
-    " stores resubmitted answers holding no personal value as bare JSON, bypassing the vault;"
-    " reading them back (EnvelopeVault.open) raises KeyError 'v'",
-    strict=True,
-)
 def test_resubmitted_answers_without_personal_values_can_be_read_back(container, clock):
     setup_procedure(container, clock)
     app_id = submit(container, clock, actor=ME).id
