@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIWebSocketRoute
 from starlette.concurrency import run_in_threadpool
 from strawberry.fastapi import GraphQLRouter
 
@@ -54,7 +55,10 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         ),
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
+        allow_queries_via_get=False,
     )
+    # No subscriptions yet: serve no WebSocket endpoint (each one needs a policy entry).
+    graphql.routes[:] = [r for r in graphql.routes if not isinstance(r, APIWebSocketRoute)]
     app.include_router(graphql, prefix="/graphql")
 
     @app.get("/healthz")

@@ -72,7 +72,10 @@ class CodedErrors(MaskErrors):
         processed = []
         for error in errors:
             original = error.original_error
-            if original is None:
+            uncoded_graphql = isinstance(original, GraphQLError) and not (
+                original.extensions or {}
+            ).get("code")
+            if original is None or uncoded_graphql:
                 extensions = dict(error.extensions or {})
                 extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
                 processed.append(

@@ -321,10 +321,6 @@ def test_malformed_documents_answer_with_a_code(
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: api/graphql/errors.py translate() returns an original GraphQLError as is; "
-    "graphql-core's variable-coercion errors carry the coercion GraphQLError without "
-    "a code, so CodedErrors answers with no extensions.code"))
 @pytest.mark.parametrize(
     "variables",
     [{"n": "seven"}, {}, {"n": None}],
@@ -338,9 +334,6 @@ def test_bad_variables_answer_with_a_code(
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: api/graphql/errors.py translate() returns an original GraphQLError as is, "
-    "so an input enum variable in the wrong case gets no extensions.code"))
 def test_bad_enum_variable_answers_with_a_code(
     client: TestClient, container: Container, catalogue
 ) -> None:
