@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CITY_TIMEZONE = ZoneInfo("Asia/Tokyo")
@@ -61,6 +61,8 @@ class CommandContext:
     def __post_init__(self) -> None:
         if self.occurred_at.tzinfo is None:
             raise ValueError("occurred_at must be timezone-aware")
+        # Events record UTC, so stored times sort the same whatever offset a caller used.
+        object.__setattr__(self, "occurred_at", self.occurred_at.astimezone(UTC))
 
     @property
     def today(self) -> date:

@@ -34,6 +34,13 @@ def department_code_errors(code: object, path: str) -> list[FieldError]:
 def name_errors(value: object, path: str, max_length: int = 200) -> list[FieldError]:
     if isinstance(value, str) and value.strip() and len(value) <= max_length:
         return []
+    if isinstance(value, str) and value.strip():
+        return [
+            FieldError(
+                path, "max_length", f"a name may have at most {max_length} characters",
+                f"名称は{max_length}文字以内で入力してください", {"max_length": max_length},
+            )
+        ]
     return [
         FieldError(
             path,

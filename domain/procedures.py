@@ -103,7 +103,7 @@ def definition_errors(
     else:
         for i, channel in enumerate(channels):
             errors += _choice_errors(channel, f"channels[{i}]", CHANNELS)
-        if len(set(channels)) != len(channels):
+        if any(channels.count(c) > 1 for c in channels):
             errors.append(
                 FieldError("channels", "duplicate_choice", "channels must not repeat",
                            "受付方法が重複しています")

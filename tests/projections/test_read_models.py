@@ -292,12 +292,6 @@ def test_cursor_pagination_visits_every_application_exactly_once(container, cloc
     assert decode_cursor(pages[0].end_cursor) == keys[2]
 
 
-@pytest.mark.xfail(
-    reason="BUG: read models store event.timestamp.isoformat() with whatever UTC offset the"
-    " command's occurred_at had (projections/application_status.py:119), and list_applications"
-    " orders by that text, so a time given in JST sorts after a later time given in UTC",
-    strict=True,
-)
 def test_applications_are_listed_newest_first_whatever_offset_their_time_was_given_in(
         container, clock):
     setup_procedure(container, clock)
