@@ -16,6 +16,8 @@ from api.composition import Container
 from api.graphql.context import ApiContext
 from api.graphql.hardening import GraphQLLimits
 from api.graphql.schema import build_schema
+from api.payment_webhooks import payment_webhooks
+from api.request_ids import RequestIds
 
 log = logging.getLogger("madoguchi.api")
 READY_MAX_LAG = 10_000
@@ -24,6 +26,8 @@ READY_MAX_LAG = 10_000
 def create_app(container: Container, *, run_projections: bool | None = None) -> FastAPI:
     settings = container.settings
     follow = settings.run_projections if run_projections is None else run_projections
+    container.verifier  # noqa: B018 — a bad JWKS file stops start-up, not the first request
+    container.rate_limits  # noqa: B018 — built once, before requests race to build it
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -40,12 +44,15 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         redoc_url=None,
     )
 
+    app.add_middleware(RequestIds)  # X-Request-ID / X-Correlation-ID: recorded and echoed
+
     async def get_context(request: Request) -> ApiContext:
         return ApiContext(
             container,
             request.headers.get("authorization"),
-            request.headers.get("x-correlation-id"),
-            request.headers.get("x-request-id"),
+            getattr(request.state, "correlation_id", None),
+            getattr(request.state, "request_id", None),
+            client_address=request.client.host if request.client else None,
         )
 
     graphql = GraphQLRouter(
@@ -60,6 +67,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     # No subscriptions yet: serve no WebSocket endpoint (each one needs a policy entry).
     graphql.routes[:] = [r for r in graphql.routes if not isinstance(r, APIWebSocketRoute)]
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(payment_webhooks(container))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -7,6 +7,12 @@ fails for an operation without one. Rules:
 - ``OWN``: only for the caller's own records (a citizen's own applications);
 - ``OWN_DEPARTMENT``: only for records of the caller's department (staff, managers);
 - ``DENY`` (also every role not listed).
+
+Seeing personal data (個人情報) is a second question, answered by
+:func:`reveals_personal_data`: a citizen sees their own, staff and managers
+those of the records they may read, auditors and admins only with the ``pii``
+scope in their token; analysts never. Every time personal data is shown to
+someone other than its data subject, that is recorded (``PersonalDataViewed``).
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ POLICY: dict[str, dict[str, Rule]] = {
     "application": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
     "applications": {"staff": DEPT, "manager": DEPT, "auditor": A},
     "inbox": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
+    "auditEvents": {"auditor": A, "admin": A},
+    "personalDataAccesses": {"auditor": A},
+    "auditProof": {"auditor": A, "admin": A},
     # mutations
     "establishDepartment": {"admin": A},
     "defineProcedure": _CATALOGUE_EDIT,
@@ -58,11 +67,57 @@ POLICY: dict[str, dict[str, Rule]] = {
     "rejectApplication": _REVIEW,
     "completeApplication": _REVIEW,
     "withdrawApplication": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    # personal data: crypto-shredding a data subject (application/privacy.py)
+    "forgetSubject": {"admin": A},
+    # counter visits (来庁): queries, then mutations (application/visits.py)
+    "queues": _everyone(),
+    "windows": _everyone(),
+    "queueBoard": _everyone(),  # the hall's board; visit ids and priority only for staff
+    "visit": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
+    "defineQueue": {"manager": DEPT, "admin": A},
+    "defineWindow": {"manager": DEPT, "admin": A},
+    "openWindow": {"staff": DEPT, "manager": DEPT},
+    "closeWindow": {"staff": DEPT, "manager": DEPT},
+    "issueTicket": {"anonymous": A, "citizen": A, "staff": DEPT, "manager": DEPT},
+    "callNext": {"staff": DEPT, "manager": DEPT},
+    "recall": {"staff": DEPT, "manager": DEPT},
+    "markNoShow": {"staff": DEPT, "manager": DEPT},
+    "startService": {"staff": DEPT, "manager": DEPT},
+    "completeService": {"staff": DEPT, "manager": DEPT},
+    "transferVisit": {"staff": DEPT, "manager": DEPT},
+    "cancelVisit": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    # payments (決済): queries, then mutations (application/payments.py)
+    "payment": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
+    "paymentsForApplication": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
+    "dailyPaymentTotals": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
+    "cashlessShare": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
+    "createPayment": {"citizen": OWN},
+    "recordCounterPayment": {"staff": DEPT, "manager": DEPT},
+    "cancelPayment": {"staff": DEPT, "manager": DEPT},
+    "requestRefund": {"staff": DEPT, "manager": DEPT},
     # HTTP endpoints
+    "POST /webhooks/payments": _everyone(),  # authenticated by its HMAC signature, not a token
     "GET /healthz": _everyone(),
     "GET /readyz": _everyone(),
     "POST /graphql": _everyone(),
 }
+
+
+PII_SCOPE = "pii"
+# Roles that see personal data only when their token carries the ``pii`` scope.
+PII_SCOPE_ROLES = frozenset({"auditor", "admin"})
+# Roles that never see personal data (aggregates only).
+NO_PII_ROLES = frozenset({"anonymous", "analyst"})
+
+
+def reveals_personal_data(actor: Actor, scopes: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether personal values are shown to ``actor`` (on records it may read
+    at all) rather than replaced by ``[REDACTED]``."""
+    if actor.role in NO_PII_ROLES:
+        return False
+    if actor.role in PII_SCOPE_ROLES:
+        return PII_SCOPE in scopes
+    return True
 
 
 def rule_for(role: str, operation: str) -> Rule:

@@ -27,6 +27,9 @@ class ApplicationService:
         self.log = log
         self.catalogue = catalogue
         self.new_id = new_id
+        # checks run before completion (e.g. the payments capability's "fee paid");
+        # registered by the composition root, so this layer knows none of them
+        self.completion_guards: list[Callable[[CommandContext, Application], None]] = []
 
     def submit(
         self,
@@ -118,7 +121,12 @@ class ApplicationService:
         return self._act(ctx, "rejectApplication", application_id, lambda a: a.reject(ctx, reason))
 
     def complete(self, ctx: CommandContext, application_id: str) -> CommandResult:
-        return self._act(ctx, "completeApplication", application_id, lambda a: a.complete(ctx))
+        def complete(application: Application) -> None:
+            application.complete(ctx)  # the status check first; nothing is stored if a guard refuses
+            for guard in self.completion_guards:
+                guard(ctx, application)
+
+        return self._act(ctx, "completeApplication", application_id, complete)
 
     def withdraw(self, ctx: CommandContext, application_id: str, reason: str = "") -> CommandResult:
         return self._act(ctx, "withdrawApplication", application_id, lambda a: a.withdraw(ctx, reason))

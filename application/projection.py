@@ -39,6 +39,9 @@ class Projection:
     version: ClassVar[int] = 1
     handles: ClassVar[tuple[type, ...]]
     tables: ClassVar[tuple[str, ...]]
+    # A raw projection gets every stored event undecoded (eventsourcing
+    # ``Notification``: id, originator_id, originator_version, topic, state).
+    raw: ClassVar[bool] = False
 
     @cached_property
     def topics(self) -> frozenset[str]:

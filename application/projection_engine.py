@@ -107,6 +107,12 @@ class ProjectionEngine:
         mapper = self.log.mapper
         return [(n.id, mapper.to_domain_event(n)) for n in notifications if n.topic in topics]
 
+    def _events_for(self, projection: Projection, notifications: Sequence[Any]) -> list[tuple[int, Any]]:
+        """A raw projection's events are the notifications themselves, undecoded."""
+        if projection.raw:
+            return [(n.id, n) for n in notifications]
+        return self._decode(notifications, projection.topics)
+
     def _apply_batch(
         self,
         projection: Projection,
@@ -180,7 +186,7 @@ class ProjectionEngine:
                 (pos, ev)
                 for pos, ev in decoded
                 if pos > gs.position and ev.__class__ in projection.handles
-            ]
+            ] if not projection.raw else [(n.id, n) for n in notifications if n.id > gs.position]
             if self._apply_batch(projection, gs.generation, gs.position, events, last):
                 moved = max(moved, last - gs.position)
         return moved
@@ -284,7 +290,7 @@ class ProjectionEngine:
                 position = self._position_of(name, generation)
                 continue
             last = notifications[-1].id
-            events = self._decode(notifications, projection.topics)
+            events = self._events_for(projection, notifications)
             if not self._apply_batch(projection, generation, position, events, last):
                 if name in self.failed:
                     raise self.failed[name]
@@ -303,7 +309,7 @@ class ProjectionEngine:
     ) -> bool:
         with self.store.read() as cur:
             active = state.active_generations(cur).get(projection.name)
-        events = self._decode(notifications, projection.topics)
+        events = self._events_for(projection, notifications)
         last = notifications[-1].id if notifications else position
         ok = self._apply_batch(
             projection, generation, position, events, last,

@@ -10,7 +10,13 @@ from domain.application_status import TRANSITIONS, Status
 from domain.context import CommandContext
 from domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
-from domain.personal import PersonalData
+from domain.personal import PersonalData, with_owner
+from domain.privacy import (
+    application_subject,
+    citizen_subject,
+    contains_individual_number,
+    individual_number_error,
+)
 from domain.procedures import Procedure
 
 MAX_REASON_LENGTH = 2000
@@ -46,6 +52,8 @@ def _reason_errors(reason: object, *, required: bool) -> list[FieldError]:
                 {"max_length": MAX_REASON_LENGTH},
             )
         ]
+    if contains_individual_number(reason):
+        return [individual_number_error("reason", "the reason", "理由")]
     return []
 
 
@@ -154,9 +162,14 @@ class Application(RecordedAggregate):
                 message_ja="この手続きには本人確認が必要です",
             )
         form = procedure.form_version(form_version)
-        data_subject = f"citizen:{applicant_subject}" if applicant_subject else f"application:{id}"
+        # every application has its own key, so retention can shred one; the
+        # signed-in citizen owns it, so forgetting the citizen shreds them all
+        data_subject = application_subject(id)
+        owner = citizen_subject(applicant_subject) if applicant_subject else None
         errors: list[FieldError] = []
-        if not isinstance(applicant_name, str) or not applicant_name.strip():
+        if isinstance(applicant_name, str) and contains_individual_number(applicant_name):
+            errors.append(individual_number_error("applicantName", "the applicant's name", "申請者の氏名"))
+        elif not isinstance(applicant_name, str) or not applicant_name.strip():
             errors.append(
                 FieldError("applicantName", "required", "the applicant's name is required",
                            "申請者の氏名は必須です")
@@ -166,7 +179,9 @@ class Application(RecordedAggregate):
                 FieldError("applicantName", "max_length", "at most 100 characters",
                            "氏名は100文字以内で入力してください", {"max_length": 100})
             )
-        if contact_email is not None and not _looks_like_email(contact_email):
+        if isinstance(contact_email, str) and contains_individual_number(contact_email):
+            errors.append(individual_number_error("contactEmail", "the contact e-mail", "連絡先メールアドレス"))
+        elif contact_email is not None and not _looks_like_email(contact_email):
             errors.append(
                 FieldError("contactEmail", "email", "not a valid e-mail address",
                            "メールアドレスの形式が正しくありません")
@@ -189,11 +204,11 @@ class Application(RecordedAggregate):
             channel=channel,
             applicant_subject=applicant_subject,
             data_subject=data_subject,
-            applicant_name=PersonalData(data_subject, applicant_name.strip()),
-            contact_email=PersonalData(data_subject, contact_email.strip())
+            applicant_name=PersonalData(data_subject, applicant_name.strip(), owner=owner),
+            contact_email=PersonalData(data_subject, contact_email.strip(), owner=owner)
             if contact_email
             else None,
-            answers=normalised,
+            answers=with_owner(normalised, owner),
         )
 
     # -- lifecycle ---------------------------------------------------------
@@ -223,7 +238,9 @@ class Application(RecordedAggregate):
         form = procedure.form_version(self.form_version)
         today: date = ctx.today
         normalised = form.normalise(answers, today=today, subject=self.data_subject)
-        self._move(ctx, Status.RESUBMITTED, ApplicationResubmitted, answers=normalised)
+        owner = citizen_subject(self.applicant_subject) if self.applicant_subject else None
+        self._move(ctx, Status.RESUBMITTED, ApplicationResubmitted,
+                   answers=with_owner(normalised, owner))
 
     def approve(self, ctx: CommandContext) -> None:
         self._move(ctx, Status.APPROVED, ApplicationApproved)

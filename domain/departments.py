@@ -8,6 +8,7 @@ from uuid import UUID, uuid5
 from domain.context import CommandContext
 from domain.errors import FieldError, ValidationFailed
 from domain.events import Created, RecordedAggregate
+from domain.privacy import individual_number_errors
 
 DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 _NAMESPACE = UUID("6f1c6d0e-3f7e-4c1e-9a55-0d5a3e7c2b10")
@@ -77,6 +78,9 @@ class Department(RecordedAggregate):
             *department_code_errors(code, "code"),
             *name_errors(name_ja, "nameJa", 100),
             *name_errors(name_en, "nameEn", 100),
+            *individual_number_errors(code, "code"),
+            *individual_number_errors(name_ja, "nameJa"),
+            *individual_number_errors(name_en, "nameEn"),
         ]
         if errors:
             raise ValidationFailed(errors)

@@ -28,6 +28,13 @@ from domain.form_fields import (
     schema_error,
 )
 from domain.personal import PersonalData
+from domain.privacy import (
+    INDIVIDUAL_NUMBER_RULE,
+    contains_individual_number,
+    individual_number_error,
+    individual_number_errors,
+    individual_number_paths,
+)
 
 __all__ = [
     "FIELD_TYPES",
@@ -155,7 +162,8 @@ def _field_problems(d: Any, path: str) -> list[FieldError]:
                                        allowed=list(registered_types())))
         elif constraints is not None:
             errors.extend(ft.check_constraints(constraints, child_path(path, "constraints")))
-    return errors
+    # no individual number in labels, options or constraints (they go into events)
+    return errors + individual_number_errors(dict(d), path)
 
 
 @dataclass(frozen=True)
@@ -338,6 +346,12 @@ def check_answers(
                 c.fail("required", "{label} is required", "{label}は必須です")
             else:
                 ft.check_missing(c)
+        elif found := individual_number_paths(value, c.path):
+            # refused whatever the field's type, and never echoed
+            for at in found:
+                c.fail(INDIVIDUAL_NUMBER_RULE,
+                       "{label} must not contain an individual number (My Number)",
+                       "{label}に個人番号（マイナンバー）は入力できません", at=at)
         else:
             result = ft.check(value, c)
             if not c.errors:
@@ -345,7 +359,12 @@ def check_answers(
         errors += c.errors
     known = {f.key for f in fields}
     for key in answers:
+        if key not in known and contains_individual_number(str(key)):
+            errors.append(individual_number_error(path))  # the key is not echoed
+            continue
         if key not in known:
+            errors += [individual_number_error(at)
+                       for at in individual_number_paths(answers[key], child_path(path, str(key)))]
             errors.append(FieldError(
                 child_path(path, str(key)), "unknown_field",
                 f"{key} is not a field of this form",

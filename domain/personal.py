@@ -10,7 +10,7 @@ crypto-shredding plug in there without touching any aggregate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 ERASED_LABEL_JA = "[消去済み]"
@@ -21,13 +21,17 @@ class PersonalData:
     """A personal value and the data subject it belongs to.
 
     ``value`` is JSON-compatible (str, number, bool, list or dict of those).
-    ``subject`` identifies whose data it is (e.g. ``citizen:<sub>`` or
-    ``application:<id>`` for an anonymous applicant); keys are kept per subject.
+    ``subject`` identifies the data's key: ``application:<id>`` for everything
+    an application holds; keys are kept per subject. ``owner`` is the signed-in
+    citizen (``citizen:<sub>``) the subject belongs to, if any: it is recorded
+    with the key when the key is made (not stored in events), so forgetting the
+    citizen shreds the keys of everything they own. It takes no part in equality.
     """
 
     subject: str
     value: Any
     erased: bool = False
+    owner: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.subject:
@@ -56,6 +60,21 @@ def reveal(value: Any) -> Any:
         return {k: reveal(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [reveal(v) for v in value]
+    return value
+
+
+def with_owner(value: Any, owner: str | None) -> Any:
+    """``value`` with every personal value inside it marked as owned by ``owner``."""
+    if owner is None:
+        return value
+    if isinstance(value, PersonalData):
+        return replace(value, owner=owner)
+    if isinstance(value, dict):
+        return {k: with_owner(v, owner) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_owner(v, owner) for v in value]
+    if isinstance(value, tuple):
+        return tuple(with_owner(v, owner) for v in value)
     return value
 
 

@@ -11,6 +11,7 @@ from domain.departments import department_code_errors, name_errors
 from domain.errors import FieldError, InvalidTransition, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
 from domain.forms import FormSchema
+from domain.privacy import contains_individual_number, individual_number_error, individual_number_errors
 from domain.vocabulary import ASSURANCE_LEVELS, CHANNELS, RETENTION_YEARS
 
 PROCEDURE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
@@ -124,7 +125,16 @@ def definition_errors(
                 {"allowed": list(RETENTION_YEARS)},
             )
         )
+    for path, text in (("code", code), ("nameJa", name_ja), ("nameEn", name_en),
+                       ("requirementsJa", requirements_ja), ("requirementsEn", requirements_en),
+                       ("contact", contact)):
+        errors += individual_number_errors(text, path)  # no 個人番号 in an event
     return errors
+
+
+def _reason_check(reason: object) -> None:
+    if isinstance(reason, str) and contains_individual_number(reason):
+        raise ValidationFailed([individual_number_error("reason", "the reason", "理由")])
 
 
 class ProcedureDefined(Created):
@@ -320,8 +330,10 @@ class Procedure(RecordedAggregate):
             raise InvalidTransition(
                 f"procedure {self.code} is not online", message_ja="オンライン公開されていません"
             )
+        _reason_check(reason)
         self.record(ctx, ProcedureWithdrawnOnline, reason=reason)
 
     def retire(self, ctx: CommandContext, reason: str = "") -> None:
         self._require_active("廃止")
+        _reason_check(reason)
         self.record(ctx, ProcedureRetired, reason=reason)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_JWT_SECRET = "madoguchi-development-secret-do-not-use-in-production"
+from infra import dev_secret
+from infra.rate_limit import Rate
+
+MIN_JWT_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -22,25 +25,63 @@ class Settings(BaseSettings):
     port: int = 8000
     run_projections: bool = True
     jwt_secret: str | None = None
+    jwks_file: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    rate_limit_anonymous_submissions: str = "10/min"
+    rate_limit_ticket_issuing: str = "30/min"
     read_wait_timeout: float = Field(2.0, gt=0, le=30)
     projection_batch_size: int = Field(500, ge=1, le=10_000)
     projection_poll_interval: float = Field(0.05, gt=0, le=5)
     log_level: str = "INFO"
+    max_recalls: int = Field(2, ge=0, le=10)  # counter visits: recalls before a no-show
+    # personal data: master key (base64 of 32 bytes; a dev key file outside
+    # production), how long another process may still use a forgotten key, and
+    # the escape hatch for PostgreSQL servers running without fsync
+    master_key: SecretStr | None = Field(None, repr=False)
+    key_cache_ttl: float = Field(5.0, ge=0, le=300)
+    allow_unsafe_durability: bool = False
     graphql_max_depth: int = Field(10, ge=1, le=100)
     graphql_max_aliases: int = Field(15, ge=0, le=1000)
     graphql_max_tokens: int = Field(2000, ge=100, le=100_000)
+    # payments: active webhook secrets, comma-separated (several during rotation)
+    payment_webhook_secrets: SecretStr | None = Field(None, repr=False)
+    payment_webhook_tolerance: int = Field(300, ge=1, le=3600)
+    # tamper evidence: Ed25519 key (PEM text or file path) and automatic checkpoints
+    audit_signing_key: str | None = Field(None, repr=False)
+    audit_checkpoint_every: int = Field(1000, ge=0, le=10_000_000)
 
     @property
     def uses_postgres(self) -> bool:
         return bool(self.database_url)
 
+    @field_validator("jwt_secret")
+    @classmethod
+    def _long_enough(cls, value: str | None) -> str | None:
+        if value and len(value) < MIN_JWT_SECRET_LENGTH:
+            raise ValueError(f"MADOGUCHI_JWT_SECRET needs at least {MIN_JWT_SECRET_LENGTH} characters")
+        return value or None
+
+    @field_validator("rate_limit_anonymous_submissions", "rate_limit_ticket_issuing")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        Rate.parse(value)
+        return value
+
+    @property
+    def dev_jwt_secret_path(self) -> Path:
+        return self.data_dir / dev_secret.DEV_SECRET_FILE
+
     @property
     def effective_jwt_secret(self) -> str | None:
-        """The HS256 secret: the configured one, or the development secret
-        outside production."""
+        """The HS256 secret: the configured one; outside production without one,
+        the development secret of this data directory (generated on first use);
+        in production without one, None (HS256 tokens are then refused)."""
         if self.jwt_secret:
             return self.jwt_secret
-        return DEV_JWT_SECRET if self.env != "production" else None
+        if self.env == "production":
+            return None
+        return dev_secret.load_or_create(self.dev_jwt_secret_path)
 
     @property
     def events_path(self) -> Path:

@@ -1,10 +1,14 @@
 """How our value types are written into stored events.
 
-``PersonalDataAsDict`` is the single place where personal data is encoded; the
-privacy capability replaces its body with per-subject encryption."""
+``PersonalDataAsDict`` is the single place where personal data is encoded: each
+value is sealed with its data subject's key (``infra/crypto``), so the stored
+event holds ``{"s": subject, "c": base64(nonce ‖ AES-GCM ciphertext)}`` and no
+plaintext; a value whose subject has been forgotten is ``{"s": subject, "x": 1}``.
+Decoding a value whose key is gone gives ``PersonalData.erased_for(subject)``."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -12,6 +16,10 @@ from eventsourcing.persistence import Transcoding
 
 from domain.context import EventMeta
 from domain.personal import PersonalData
+from domain.privacy import redact_individual_numbers
+from infra.crypto.cipher import SubjectCipher
+
+log = logging.getLogger("madoguchi.privacy")
 
 
 class EventMetaAsDict(Transcoding):
@@ -23,8 +31,9 @@ class EventMetaAsDict(Transcoding):
             "sub": obj.actor_subject,
             "role": obj.actor_role,
             "dept": obj.actor_department,
-            "cid": obj.correlation_id,
-            "rid": obj.request_id,
+            # from request headers: an individual number there never reaches an event
+            "cid": redact_individual_numbers(obj.correlation_id),
+            "rid": redact_individual_numbers(obj.request_id) if obj.request_id else obj.request_id,
         }
 
     def decode(self, data: dict[str, Any]) -> EventMeta:
@@ -35,11 +44,29 @@ class PersonalDataAsDict(Transcoding):
     type = PersonalData
     name = "pd"
 
+    def __init__(self, cipher: SubjectCipher) -> None:
+        self.cipher = cipher
+        self._warned_plaintext = False
+
     def encode(self, obj: PersonalData) -> dict[str, Any]:
-        return {"s": obj.subject, "v": obj.value}
+        if not obj.erased:
+            sealed = self.cipher.seal(obj.subject, obj.value, obj.owner)
+            if sealed is not None:
+                return {"s": obj.subject, "c": sealed}
+        return {"s": obj.subject, "x": 1}
 
     def decode(self, data: dict[str, Any]) -> PersonalData:
-        return PersonalData(subject=data["s"], value=data["v"])
+        subject = data["s"]
+        if "c" in data:
+            opened, value = self.cipher.open(subject, data["c"])
+            return PersonalData(subject, value) if opened else PersonalData.erased_for(subject)
+        if "v" in data:  # written before encryption: readable, but it cannot be shredded
+            if not self._warned_plaintext:
+                self._warned_plaintext = True
+                log.warning("events hold unencrypted personal data written before encryption; "
+                            "they cannot be crypto-shredded: rebuild this store from scratch")
+            return PersonalData(subject, data["v"])
+        return PersonalData.erased_for(subject)
 
 
 class DateAsISO(Transcoding):
@@ -53,5 +80,5 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-def default_transcodings() -> list[Transcoding]:
-    return [EventMetaAsDict(), PersonalDataAsDict(), DateAsISO()]
+def default_transcodings(cipher: SubjectCipher) -> list[Transcoding]:
+    return [EventMetaAsDict(), PersonalDataAsDict(cipher), DateAsISO()]

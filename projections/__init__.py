@@ -6,9 +6,15 @@ from application.ports import PersonalDataVault
 from application.projection import Projection
 
 
-def all_projections(vault: PersonalDataVault) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = None) -> list[Projection]:
     from projections.application_status import ApplicationStatus
+    from projections.audit_chain import AuditChain
+    from projections.audit_index import AuditIndex
     from projections.department_inbox import DepartmentInbox
+    from projections.payments import Payments
+    from projections.personal_data_access import PersonalDataAccesses
     from projections.procedure_catalogue import ProcedureCatalogue
+    from projections.queue_board import QueueBoard
 
-    return [ProcedureCatalogue(), ApplicationStatus(vault), DepartmentInbox()]
+    return [ProcedureCatalogue(), ApplicationStatus(vault), DepartmentInbox(), audit_chain or AuditChain(),
+            AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments()]

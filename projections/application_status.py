@@ -4,6 +4,7 @@ procedure, department, channel, applicant and full status timeline."""
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from domain.applications import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
-from domain.personal import PersonalData, reveal
+from domain.personal import PersonalData
 from domain.procedures import ProcedureDefined
 from projections.reading import ReadSession
 
@@ -71,7 +72,7 @@ class ApplicationView:
 
 class ApplicationStatus(Projection):
     name = "application_status"
-    version = 1
+    version = 2  # 2: answers keep each personal value sealed on its own
     handles = (ProcedureDefined, *LIFECYCLE)
     tables = ("status_procedures", "status_applications", "status_timeline")
 
@@ -135,7 +136,7 @@ class ApplicationStatus(Projection):
                     app_id, event.procedure_code, event.department, event.channel, status.value,
                     event.applicant_subject, event.data_subject,
                     self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
-                    self._seal_answers(event.data_subject, event.answers),
+                    self._seal_answers(event.answers),
                     event.form_version, at, at, due.isoformat(), position,
                 ),
             )
@@ -143,11 +144,8 @@ class ApplicationStatus(Projection):
             assignments = "status = ?, updated_at = ?, position = ?"
             params: list[Any] = [status.value, at, position]
             if isinstance(event, ApplicationResubmitted):
-                cur.execute(
-                    t.sql("SELECT data_subject FROM {status_applications} WHERE id = ?"), (app_id,)
-                )
                 assignments += ", answers = ?"
-                params.append(self._seal_answers(cur.fetchone()[0], event.answers))
+                params.append(self._seal_answers(event.answers))
             cur.execute(
                 t.sql(f"UPDATE {{status_applications}} SET {assignments} WHERE id = ?"),
                 (*params, app_id),
@@ -161,9 +159,34 @@ class ApplicationStatus(Projection):
             ),
         )
 
-    def _seal_answers(self, data_subject: str, answers: dict[str, Any]) -> str | None:
-        """Answers are sealed as a whole for the applicant (data subject)."""
-        return self.vault.seal(PersonalData(data_subject, reveal(answers)))
+    def _seal_answers(self, answers: dict[str, Any]) -> str:
+        """The answers as JSON in which each personal value is sealed on its own
+        (``{"$sealed": …}``) with its subject's key: once the subject is forgotten
+        those read 「[消去済み]」 and the other answers stay readable."""
+        return json.dumps(_sealed_tree(self.vault, answers), ensure_ascii=False)
+
+
+_SEALED = "$sealed"  # never a form key: keys start with a lower-case letter
+
+
+def _sealed_tree(vault: PersonalDataVault, value: Any) -> Any:
+    if isinstance(value, PersonalData):
+        return {_SEALED: vault.seal(value)}
+    if isinstance(value, dict):
+        return {k: _sealed_tree(vault, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_sealed_tree(vault, v) for v in value]
+    return value
+
+
+def _opened_tree(vault: PersonalDataVault, value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_SEALED}:
+            return vault.open(value[_SEALED])
+        return {k: _opened_tree(vault, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_opened_tree(vault, v) for v in value]
+    return value
 
 
 _COLUMNS = (
@@ -186,8 +209,7 @@ def _view(session: ReadSession, vault: PersonalDataVault, row: tuple[Any, ...],
 def _open_answers(vault: PersonalDataVault, sealed: str | None) -> Any:
     if sealed is None:
         return {}
-    opened = vault.open(sealed)
-    return opened if opened is not None else {}
+    return _opened_tree(vault, json.loads(sealed))
 
 
 def get_application(

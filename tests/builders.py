@@ -14,6 +14,7 @@ from api.composition import Container
 from application.results import CommandResult
 from domain.application_status import Status
 from domain.context import Actor, CommandContext
+from domain.payments import fee_for
 from domain.procedures import Procedure
 from infra.clock import ManualClock
 from projections.reading import ReadSession, read_session
@@ -184,9 +185,25 @@ def drive(container: Container, clock: ManualClock, app_id: str, status: Status)
         elif step is Status.REJECTED:
             service.reject(ctx(clock, clerk), app_id, REJECT_REASON)
         elif step is Status.COMPLETED:
+            pay_at_counter(container, clock, app_id)
             service.complete(ctx(clock, clerk), app_id)
         elif step is Status.WITHDRAWN:
             service.withdraw(ctx(clock, owner), app_id, "")
+
+
+def pay_at_counter(container: Container, clock: ManualClock, app_id: str) -> None:
+    """Record the application's fee as paid in cash at the counter (when it has one
+    and is not paid yet): a fee-bearing application is completed only once paid."""
+    payments = container.payments
+    assert payments is not None
+    application = container.applications.get(app_id)
+    procedure = container.catalogue.get_procedure(application.procedure_code)
+    if fee_for(procedure, application.answers, application.channel).total == 0:
+        return
+    if any(p.settles_fee for p in payments.attempts(app_id)):
+        return
+    payments.record_counter_payment(ctx(clock, staff(application.department)), app_id,
+                                    "counter_cash", f"R-{app_id[:8]}")
 
 
 def populate(

@@ -17,6 +17,7 @@ from api.composition import Container, build_container
 from domain.context import Actor, CommandContext
 from infra.clock import ManualClock
 from infra.settings import Settings
+from tests.tokens import TEST_JWT_SECRET
 
 POSTGRES_URL = os.environ.get(
     "MADOGUCHI_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -63,11 +64,11 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         schema = f"t_{uuid.uuid4().hex[:12]}"
         yield Settings(
             env="test", data_dir=tmp_path / "var", database_url=POSTGRES_URL,
-            database_schema=schema,
+            database_schema=schema, jwt_secret=TEST_JWT_SECRET,
         )
         _drop_schema(schema)
     else:
-        yield Settings(env="test", data_dir=tmp_path / "var")
+        yield Settings(env="test", data_dir=tmp_path / "var", jwt_secret=TEST_JWT_SECRET)
 
 
 @pytest.fixture

@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from api.cli.demo import load_demo
 from api.composition import Container, build_container
+from infra.crypto.master_key import MasterKeyError
 from infra.settings import Settings
+from infra.wiring import UnsafeDurability
 
 app = typer.Typer(help="madoguchi — 行かない・待たない・書かない窓口", no_args_is_help=True)
 console = Console()
@@ -22,7 +25,11 @@ def open_container() -> Container:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return build_container(settings)
+    try:
+        return build_container(settings)
+    except (MasterKeyError, UnsafeDurability) as e:  # refuse to start, clearly
+        console.print(f"[red]{escape(str(e))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -66,17 +73,30 @@ def token(
     sub: Annotated[str, typer.Option(help="Subject id")],
     dept: Annotated[str | None, typer.Option(help="Department code (staff, manager)")] = None,
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds")] = 8 * 3600,
+    scope: Annotated[list[str] | None, typer.Option(help="A scope, e.g. pii (repeatable)")] = None,
 ) -> None:
-    """Print a development token (HS256 with MADOGUCHI_JWT_SECRET or the dev secret)."""
+    """Print a token: HS256 with MADOGUCHI_JWT_SECRET or, outside production, the
+    development secret of the data directory (var/dev-jwt-secret, shared with serve)."""
     from api.auth import mint_token
 
     settings = Settings()
-    secret = settings.effective_jwt_secret
+    try:
+        secret = settings.effective_jwt_secret
+    except (OSError, ValueError) as e:
+        console.print(f"[red]Cannot read or create the development secret: {e}[/red]")
+        raise typer.Exit(2) from None
     if not secret:
-        console.print("[red]No MADOGUCHI_JWT_SECRET in production: refusing to mint.[/red]")
+        console.print(
+            "[red]Refusing to mint: no MADOGUCHI_JWT_SECRET, and production has no development "
+            "secret (tokens there come from the identity provider).[/red]"
+        )
+        raise typer.Exit(2)
+    if ttl <= 0:
+        console.print("[red]--ttl must be positive.[/red]")
         raise typer.Exit(2)
     try:
-        print(mint_token(secret, sub=sub, role=role, dept=dept, ttl_seconds=ttl))
+        print(mint_token(secret, sub=sub, role=role, dept=dept, ttl_seconds=ttl,
+                         scopes=tuple(scope or ())))
     except ValueError as e:
         console.print(f"[red]{e}[/red]")
         raise typer.Exit(2) from None
@@ -95,6 +115,13 @@ def _register_subcommands() -> None:
 
     app.add_typer(projections.app, name="projections")
     app.add_typer(demo.app, name="demo")
+    from api.cli import audit, audit_export  # audit_export adds `audit export`
+
+    assert audit_export
+    app.add_typer(audit.app, name="audit")
+    from api.cli import privacy
+
+    app.add_typer(privacy.app, name="privacy")
 
 
 _register_subcommands()

@@ -17,7 +17,8 @@ def load_demo(container: Container) -> None:
     try:
         with console.status("Loading the demo city (下野市) through commands…"):
             summary = load_demo_city(
-                container.catalogue, container.applications, now=container.clock.now()
+                container.catalogue, container.applications, now=container.clock.now(),
+                payments=container.payments,
             )
     except DemoAlreadyLoaded:
         console.print("[yellow]The demo city is already loaded.[/yellow]")

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.audit import guard_personal_data
 from api.graphql.context import ApiContext
 from api.graphql.errors import ApiError
 from api.graphql.types import (
@@ -61,6 +62,7 @@ class ApplicationQuery:
             authorize(actor, "application")
             raise NotFound("application not found", message_ja="申請が見つかりません")
         authorize(actor, "application", department=view.department, owner=view.applicant_subject)
+        [view] = await guard_personal_data(info, "application", [view])
         return Application.of(view, now_iso=ctx.container.clock.now().isoformat())
 
     @strawberry.field(description="申請の一覧（新しい順）/ applications, newest first")
@@ -92,9 +94,10 @@ class ApplicationQuery:
                                field="after", rule="cursor") from None
 
         result = await ctx.read(page)
+        views = await guard_personal_data(info, "applications", result.items)
         now_iso = ctx.container.clock.now().isoformat()
         return ApplicationConnection(
-            nodes=[Application.of(v, now_iso=now_iso) for v in result.items],
+            nodes=[Application.of(v, now_iso=now_iso) for v in views],
             page_info=PageInfo(end_cursor=result.end_cursor, has_next_page=result.has_next_page),
             total_count=result.total_count,
         )

@@ -12,13 +12,15 @@ from typing import Any, TypeVar
 from starlette.concurrency import run_in_threadpool
 from strawberry.fastapi import BaseContext
 
-from api.auth import ANONYMOUS, Caller, caller_from_header
+from api.auth import ANONYMOUS, Caller
 from api.composition import Container
 from api.graphql.errors import STALE_READ, ApiError
 from api.graphql.types import CommandPayload
+from api.rate_limit import RATE_LIMITED
 from application.results import CommandResult
 from domain.context import Actor, CommandContext
 from domain.errors import Unauthenticated
+from infra.rate_limit import retry_after_seconds
 from projections.reading import ReadSession, positions, read_session
 
 T = TypeVar("T")
@@ -26,17 +28,17 @@ T = TypeVar("T")
 
 class ApiContext(BaseContext):
     def __init__(self, container: Container, authorization: str | None,
-                 correlation_id: str | None, request_id: str | None) -> None:
+                 correlation_id: str | None, request_id: str | None,
+                 client_address: str | None = None) -> None:
         super().__init__()
         self.container = container
         self.correlation_id = correlation_id or uuid.uuid4().hex
         self.request_id = request_id or uuid.uuid4().hex
+        self.client_address = client_address
         self._auth_error: Unauthenticated | None = None
         self._caller: Caller = ANONYMOUS
         try:
-            self._caller = caller_from_header(
-                authorization, container.settings.effective_jwt_secret
-            )
+            self._caller = container.verifier.caller(authorization)
         except Unauthenticated as e:
             self._auth_error = e
 
@@ -57,6 +59,33 @@ class ApiContext(BaseContext):
             correlation_id=self.correlation_id,
             request_id=self.request_id,
         )
+
+    def rate_limit(self, operation: str) -> None:
+        """Spend one request of ``operation``'s rate limit (api/rate_limit.py), or
+        fail with ``RATE_LIMITED`` and ``retryAfter`` seconds (also ``Retry-After``)."""
+        wait = self.container.rate_limits.check(operation, self.actor, self.client_address)
+        if wait <= 0:
+            return
+        seconds = retry_after_seconds(wait)
+        if self.response is not None:
+            self.response.headers["Retry-After"] = str(seconds)
+        raise ApiError(
+            f"too many requests; retry in {seconds}s", RATE_LIMITED,
+            retryAfter=seconds, retryable=True,
+            messageJa=f"短時間に多くの申請がありました。{seconds}秒後にもう一度お試しください",
+        )
+
+    async def record_personal_data_view(
+        self, operation: str, fields: Sequence[str], records: Sequence[tuple[str, str]]
+    ) -> None:
+        """Record (before returning it) that this caller is shown personal data:
+        ``fields`` of ``records`` ((record id, data subject) pairs). If the log
+        cannot be written this raises, so the read fails rather than going unrecorded."""
+        if fields and records:
+            await self.run(
+                self.container.audit_trail.record_view, self.command_context(),
+                operation=operation, fields=fields, records=records,
+            )
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work in the thread pool (errors are coded by CodedErrors)."""

@@ -10,12 +10,20 @@ from graphql import GraphQLError
 from strawberry.tools import merge_types
 
 from api.graphql.applications import ApplicationMutation, ApplicationQuery
+from api.graphql.audit import AuditQuery
 from api.graphql.catalogue import CatalogueMutation, CatalogueQuery
 from api.graphql.hardening import GraphQLLimits, hardening_extensions
+from api.graphql.payments import PaymentMutation, PaymentQuery
+from api.graphql.privacy import PrivacyMutation, RedactIndividualNumbers
+from api.graphql.tamper_evidence import TamperEvidenceQuery
+from api.graphql.visits import VisitMutation, VisitQuery
+from api.rate_limit import RateLimitExtension
 
 # One module per capability; each contributes its queries and mutations here.
-Query = merge_types("Query", (CatalogueQuery, ApplicationQuery))
-Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation))
+Query = merge_types("Query", (CatalogueQuery, ApplicationQuery, TamperEvidenceQuery, AuditQuery, VisitQuery,
+                                 PaymentQuery))
+Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation, VisitMutation, PrivacyMutation,
+                                       PaymentMutation))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
@@ -30,7 +38,9 @@ def build_schema(production: bool = False, limits: GraphQLLimits | None = None) 
     """The served schema: coded errors and query limits always; in production,
     also no introspection and no "Did you mean" suggestions."""
     return MadoguchiSchema(
-        query=Query, mutation=Mutation, extensions=hardening_extensions(production, limits)
+        query=Query, mutation=Mutation,
+        # first, so it sees every error last: no individual number is ever echoed
+        extensions=[RedactIndividualNumbers, *hardening_extensions(production, limits), RateLimitExtension],
     )
 
 

@@ -76,6 +76,10 @@ _TEXT_POOL: dict[str, list[str]] = {
     "techoNumber": ["第012345号", "第067890号"],
     "registrationNumber": ["下野第1234号", "下野第5678号"],
 }
+# where something is (a lot, a building, a place in town): never an applicant's home
+# address, which is personal and kept only in fields declared personal
+_PLACES = ["下野市笹原地内 市道1-23号線沿い", "下野市石橋 見本公園の北側", "下野市国分寺地内 農道脇",
+           "下野市薬師寺3500番地先", "下野市小金井 字見本1234番", "下野市仁良川 字中ノ内567番"]
 _OTHER_PERSON_KEYS = ("deceased", "oldName", "transferor", "wifeName", "subjectName", "agentName")
 _CHILD_KEYS = ("child", "pupil")
 
@@ -164,6 +168,8 @@ def _text(f: FormField, person: Person, others: list[Person], child: tuple[str, 
         return person.phone
     if "mail" in lower and "address" not in lower:
         return person.email
+    if "location" in lower and not f.personal:
+        return rng.choice(_PLACES)
     if "address" in lower or "location" in lower or key == "honseki":
         if key in ("previousAddress", "forwardingAddress", "stayAddress"):
             return rng.choice(_OTHER_ADDRESSES)

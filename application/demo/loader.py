@@ -21,9 +21,11 @@ from application.applications import ApplicationService
 from application.catalogue import CatalogueService
 from application.demo.answers import Person, generate_answers
 from application.demo.catalogue import DEMO_APPLICANTS, DEPARTMENTS, PROCEDURES
+from application.payments import PaymentService
 from application.results import CommandResult
 from domain.application_status import Status
 from domain.context import CITY_TIMEZONE, Actor, CommandContext
+from domain.payments import PaymentRequired
 from domain.procedures import Procedure
 from domain.vocabulary import CHANNELS
 
@@ -90,6 +92,7 @@ def load_demo_city(
     now: datetime,
     seed: int = 2026,
     application_count: int = 320,
+    payments: PaymentService | None = None,
 ) -> DemoSummary:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -128,6 +131,8 @@ def load_demo_city(
         elif step.kind == "resubmit":
             result = applications.resubmit(c, ids[step.app], step.payload["answers"])
         else:
+            if step.kind == "complete" and payments is not None:
+                _pay_at_counter(payments, c, ids[step.app], step.app)
             result = getattr(applications, step.kind)(c, ids[step.app])
         results.append(result)
 
@@ -142,6 +147,16 @@ def load_demo_city(
         by_channel={ch: by_channel.get(ch, 0) for ch in CHANNELS},
         last_position=max(r.position for r in results),
     )
+
+
+def _pay_at_counter(payments: PaymentService, c: CommandContext, app_id: str, index: int) -> None:
+    """A fee-bearing application is completed only once paid: the demo's are paid
+    at the counter just before, in cash, by card terminal or by QR code."""
+    try:
+        payments.require_paid(c, payments.applications.get(app_id))
+    except PaymentRequired:
+        method = ("counter_cash", "counter_card", "counter_qr")[index % 3]
+        payments.record_counter_payment(c, app_id, method, f"DEMO-{index:05d}")
 
 
 # --- planning -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.auth import mint_token
-from infra.settings import DEV_JWT_SECRET
+from tests.tokens import TEST_JWT_SECRET
 
 Gql = Callable[..., dict[str, Any]]
 
@@ -82,4 +82,4 @@ def post_graphql(client: TestClient, query: str, token: str | None = None,
 
 
 def token(**claims: Any) -> str:
-    return mint_token(DEV_JWT_SECRET, **claims)
+    return mint_token(TEST_JWT_SECRET, **claims)

@@ -1,9 +1,12 @@
 """The access policy covers every operation: each GraphQL query and mutation and
 each HTTP route has an entry in ``application.access.POLICY`` (and every entry
-names a real operation), and every role the table denies is refused at runtime."""
+names a real operation), and an authorization matrix generated from the table
+calls every operation as every role and checks allow / own / own-department /
+deny (example calls: tests/api/access_examples.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,22 +16,16 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.composition import Container
 from api.graphql.schema import build_schema
-from application.access import POLICY, Rule
+from application.access import EVERYONE, POLICY, Rule
 from domain.context import ROLES
-from tests.api.support import (
-    COPIES_FIELD,
-    COUNTER,
-    DEFINE,
-    ESTABLISH,
-    SHIMIN,
-    SIMPLE,
-    SUBMIT,
-    Gql,
-    error,
-    ok,
-    procedure_input,
-    submission,
-    token,
+from tests.api.access_examples import (
+    EXAMPLES,
+    MINE,
+    OTHER_CITIZEN,
+    OTHER_DEPARTMENT,
+    Call,
+    World,
+    caller,
 )
 
 UNGUARDED_BY_DESIGN = {"GET /docs", "GET /docs/oauth2-redirect", "GET /openapi.json",
@@ -37,7 +34,8 @@ UNGUARDED_BY_DESIGN = {"GET /docs", "GET /docs/oauth2-redirect", "GET /openapi.j
 
 def _graphql_fields() -> set[str]:
     schema = build_schema()._schema
-    return set(schema.query_type.fields) | set(schema.mutation_type.fields)
+    subscriptions = set(schema.subscription_type.fields) if schema.subscription_type else set()
+    return set(schema.query_type.fields) | set(schema.mutation_type.fields) | subscriptions
 
 
 def _routes(routes: list[Any], prefix: str = "") -> set[str]:
@@ -108,59 +106,103 @@ def test_the_table_uses_known_roles_and_rules() -> None:
         assert all(isinstance(rule, Rule) for rule in table.values()), operation
 
 
-def _operations(app_id: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """One call of each GraphQL operation, aimed at records that exist."""
-    by_id = {"id": app_id}
-
-    def by_code(field: str) -> str:
-        return f"mutation($c: String!) {{ {field}(code: $c) {{ id }} }}"
-
-    return {
-        "procedures": ("{ procedures { code } }", {}),
-        "procedure": ("query($c: String!) { procedure(code: $c) { code } }", {"c": SIMPLE}),
-        "departments": ("{ departments { code } }", {}),
-        "application": ("query($id: ID!) { application(id: $id) { id } }", by_id),
-        "applications": ("{ applications { totalCount } }", {}),
-        "inbox": ("{ inbox { count } }", {}),
-        "establishDepartment": (ESTABLISH, {"code": "kankyo", "nameJa": "環境課",
-                                            "nameEn": "Environment"}),
-        "defineProcedure": (DEFINE, {"input": procedure_input("new-one", SHIMIN)}),
-        "reviseForm": ("mutation($c: String!, $f: [FormFieldInput!]!) "
-                       "{ reviseForm(code: $c, fields: $f) { id } }",
-                       {"c": SIMPLE, "f": [COPIES_FIELD]}),
-        "publishProcedureOnline": (by_code("publishProcedureOnline"), {"c": COUNTER}),
-        "withdrawProcedureOnline": (by_code("withdrawProcedureOnline"), {"c": SIMPLE}),
-        "retireProcedure": (by_code("retireProcedure"), {"c": SIMPLE}),
-        "submitApplication": (SUBMIT, {"input": submission()}),
-        "receiveApplication": ("mutation($id: ID!) { receiveApplication(id: $id) { id } }", by_id),
-        "returnApplication": ("mutation($id: ID!) { returnApplication(id: $id, reason: \"r\")"
-                              " { id } }", by_id),
-        "resubmitApplication": ("mutation($id: ID!) { resubmitApplication(id: $id,"
-                                " answers: {copies: 1}) { id } }", by_id),
-        "approveApplication": ("mutation($id: ID!) { approveApplication(id: $id) { id } }", by_id),
-        "rejectApplication": ("mutation($id: ID!) { rejectApplication(id: $id, reason: \"r\")"
-                              " { id } }", by_id),
-        "completeApplication": ("mutation($id: ID!) { completeApplication(id: $id) { id } }",
-                                by_id),
-        "withdrawApplication": ("mutation($id: ID!) { withdrawApplication(id: $id) { id } }",
-                                by_id),
-    }
+SECURITY_DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+_CELL = {Rule.ALLOW: "allow", Rule.OWN: "own", Rule.OWN_DEPARTMENT: "dept", Rule.DENY: "—"}
 
 
-@pytest.mark.parametrize("role", ["anonymous", "citizen", "analyst", "auditor", "admin"])
-def test_every_denied_role_is_refused(
-    gql: Gql, container: Container, catalogue, role: str
-) -> None:
-    submitted = ok(gql(SUBMIT, input=submission()))["submitApplication"]
-    operations = _operations(submitted["id"])
-    assert set(operations) == _graphql_fields()  # a new operation needs a line here too
-    caller = None if role == "anonymous" else token(sub=f"{role}-1", role=role)
-    expected = "UNAUTHENTICATED" if role == "anonymous" else "FORBIDDEN"
-    denied = [op for op in operations if POLICY[op].get(role, Rule.DENY) is Rule.DENY]
-    assert denied, role
-    head = container.log.head()
-    for operation in denied:
-        document, variables = operations[operation]
-        result = gql(document, caller, **variables)
-        assert error(result)["code"] == expected, (operation, result)
-    assert container.log.head() == head
+def policy_table() -> str:
+    """``POLICY`` as the Markdown table of docs/security.md."""
+    lines = ["| operation | " + " | ".join(EVERYONE) + " |", "|---|" + "---|" * len(EVERYONE)]
+    for operation, table in POLICY.items():
+        cells = " | ".join(_CELL[table.get(role, Rule.DENY)] for role in EVERYONE)
+        lines.append(f"| `{operation}` | {cells} |")
+    return "\n".join(lines)
+
+
+def test_the_security_doc_shows_the_policy_as_it_is() -> None:
+    text = SECURITY_DOC.read_text(encoding="utf-8")
+    start = text.index("<!-- policy-table:start")
+    start = text.index("\n", start) + 1
+    end = text.index("<!-- policy-table:end -->")
+    documented = text[start:end].strip()
+    assert documented == policy_table(), (
+        "docs/security.md's access table differs from POLICY; replace it with:\n" + policy_table())
+
+
+def test_every_operation_has_an_example_call() -> None:
+    """The matrix below needs one example call per operation (tests/api/access_examples.py)."""
+    missing = set(POLICY) - set(EXAMPLES)
+    assert not missing, f"operations without an example call in access_examples.py: {sorted(missing)}"
+    assert not set(EXAMPLES) - set(POLICY), sorted(set(EXAMPLES) - set(POLICY))
+
+
+REFUSED = {"FORBIDDEN", "UNAUTHENTICATED"}
+NOT_PAST_AUTHORIZATION = REFUSED | {"NOT_FOUND"}  # NOT_FOUND would hide an unchecked rule
+
+
+def _send(client: TestClient, call: Call, role: str) -> tuple[int, set[str]]:
+    """The HTTP status and the error codes of one call as ``role``."""
+    who = caller(role)
+    headers = {**({"Authorization": f"Bearer {who}"} if who else {}), **call.headers}
+    if call.http:
+        method, path = call.http.split(" ", 1)
+        response = client.request(method, path, content=call.body, headers=headers)
+        return response.status_code, set()
+    response = client.post("/graphql", json={"query": call.document, "variables": call.variables},
+                           headers=headers)
+    errors = response.json().get("errors") or []
+    return response.status_code, {(e.get("extensions") or {}).get("code") for e in errors}
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_authorization_matrix(container: Container, role: str) -> None:
+    """Generated from POLICY: every operation is called as ``role``. ``DENY``:
+    refused (``UNAUTHENTICATED`` for anonymous callers, ``FORBIDDEN`` otherwise)
+    and nothing recorded. ``ALLOW``/``OWN``/``OWN_DEPARTMENT``: gets past
+    authorization on the caller's own record; ``OWN`` is ``FORBIDDEN`` on another
+    citizen's record (citizen A reading citizen B's application by id), and
+    ``OWN_DEPARTMENT`` on another department's."""
+    world = World(container)
+    refusal = "UNAUTHENTICATED" if role == "anonymous" else "FORBIDDEN"
+    problems: list[str] = []
+    with TestClient(create_app(container, run_projections=False)) as client:
+        for operation, table in sorted(POLICY.items()):
+            if operation not in EXAMPLES:
+                problems.append(f"{operation}: no example call")
+                continue
+            rule = table.get(role, Rule.DENY)
+            cases = [(MINE, rule is Rule.DENY)]
+            if rule is Rule.OWN:
+                cases.append((OTHER_CITIZEN, True))
+            if rule is Rule.OWN_DEPARTMENT:
+                cases.append((OTHER_DEPARTMENT, True))
+            for target, should_refuse in cases:
+                call = EXAMPLES[operation](world, target, role)
+                world.catch_up()
+                head = container.log.head()
+                status, codes = _send(client, call, role)
+                where = f"{operation} as {role} ({rule.value}) on {target}"
+                if call.http:
+                    if should_refuse != (status in (401, 403)):
+                        problems.append(f"{where}: HTTP {status}")
+                elif should_refuse:
+                    if codes != {refusal}:
+                        problems.append(f"{where}: expected {refusal}, got {sorted(codes)}")
+                    elif container.log.head() != head:
+                        problems.append(f"{where}: refused, yet events were recorded")
+                elif codes & NOT_PAST_AUTHORIZATION:
+                    problems.append(f"{where}: expected to pass authorization, got {sorted(codes)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_who_sees_personal_data() -> None:
+    from application.access import reveals_personal_data
+    from domain.context import Actor
+
+    def sees(role: str, *scopes: str) -> bool:
+        return reveals_personal_data(Actor("x", role, "shimin" if role in ("staff", "manager") else None),
+                                     frozenset(scopes))
+
+    assert [sees(r) for r in ("citizen", "staff", "manager")] == [True, True, True]
+    assert [sees(r) for r in ("anonymous", "analyst", "auditor", "admin")] == [False] * 4
+    assert [sees(r, "pii") for r in ("auditor", "admin", "analyst", "anonymous")] == [True, True, False, False]

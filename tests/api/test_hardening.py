@@ -16,8 +16,8 @@ from api.app import create_app
 from api.composition import Container, build_container
 from api.graphql.hardening import QUERY_TOO_COMPLEX, strip_suggestions
 from infra.clock import ManualClock
-from infra.settings import DEV_JWT_SECRET
 from tests.api.support import Gql, error, ok, post_graphql
+from tests.tokens import TEST_JWT_SECRET
 
 AppFactory = Callable[..., AbstractContextManager[TestClient]]
 
@@ -32,6 +32,8 @@ def app_with(container: Container, clock: ManualClock) -> AppFactory:
 
     @contextmanager
     def make(**updates: Any) -> Iterator[TestClient]:
+        if updates.get("env") == "production":  # production needs a master key: this store's
+            updates.setdefault("master_key", (container.settings.data_dir / "master.key").read_text().strip())
         other = build_container(container.settings.model_copy(update=updates), clock=clock)
         try:
             with TestClient(create_app(other, run_projections=False)) as c:
@@ -95,7 +97,7 @@ def test_development_allows_introspection_and_suggestions(gql: Gql):
 
 
 def test_production_refuses_introspection_and_hides_suggestions(app_with: AppFactory):
-    with app_with(env="production", jwt_secret=DEV_JWT_SECRET) as client:
+    with app_with(env="production", jwt_secret=TEST_JWT_SECRET) as client:
         refused = run(client, INTROSPECTION)
         typename = run(client, "{ __typename }")
         unknown = run(client, UNKNOWN_FIELD)
@@ -119,7 +121,7 @@ def test_graphiql_is_served_only_outside_production(client: TestClient, app_with
     development = client.get("/graphql", headers=html)
     assert development.status_code == 200
     assert "graphiql" in development.text.lower()
-    with app_with(env="production", jwt_secret=DEV_JWT_SECRET) as production_client:
+    with app_with(env="production", jwt_secret=TEST_JWT_SECRET) as production_client:
         production = production_client.get("/graphql", headers=html)
     assert production.status_code == 404
     assert "graphiql" not in production.text.lower()

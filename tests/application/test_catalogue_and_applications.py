@@ -26,6 +26,7 @@ from tests.builders import (
     ctx,
     definition,
     establish,
+    pay_at_counter,
     setup_procedure,
     staff,
     submit,
@@ -77,6 +78,7 @@ def test_the_full_lifecycle_returns_ids_and_increasing_positions(container, cloc
     submitted = submit(container, clock, actor=me)
     app_id = submitted.id
     assert UUID(app_id)
+    pay_at_counter(container, clock, app_id)  # the fee: completion needs it paid
     steps = [
         lambda: container.applications.receive(ctx(clock, CLERK), app_id),
         lambda: container.applications.return_for_correction(ctx(clock, CLERK), app_id, "不備"),
@@ -99,7 +101,7 @@ def test_the_full_lifecycle_returns_ids_and_increasing_positions(container, cloc
     assert application.version == 7
     assert application.answers["copies"] == 2
     assert application.applicant_subject == "citizen-9"
-    assert application.data_subject == "citizen:citizen-9"
+    assert application.data_subject == f"application:{app_id}"
 
 
 def test_a_procedure_is_loaded_back_with_its_forms_and_state(container, clock):
@@ -369,7 +371,7 @@ def test_stored_events_carry_actor_correlation_and_the_clocks_time(container, cl
         timedelta(days=2, hours=1, minutes=10, seconds=7)]
     assert submitted.timestamp == clock.now()
     assert submitted.applicant_name.reveal() == "佐藤 花子"
-    assert submitted.answers["address"].subject == "citizen:citizen-3"
+    assert submitted.answers["address"].subject == f"application:{app_id}"
 
     loaded = container.log.repository.get(procedure_id(PROCEDURE))
     assert loaded.modified_on == published.timestamp

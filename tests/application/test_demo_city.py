@@ -23,7 +23,8 @@ COUNT = 120
 @pytest.fixture
 def loaded(container, clock):
     summary = load_demo_city(
-        container.catalogue, container.applications, now=clock.now(), application_count=COUNT
+        container.catalogue, container.applications, now=clock.now(), application_count=COUNT,
+        payments=container.payments,
     )
     return summary
 

@@ -209,14 +209,21 @@ def test_every_failing_input_of_a_submission_is_reported_together():
     ]
 
 
-def test_personal_fields_are_wrapped_for_the_signed_in_data_subject():
-    application = submit(applicant_subject="citizen-7")
+def test_personal_fields_belong_to_the_application_and_are_owned_by_the_signed_in_citizen():
+    """One key per application (retention shreds one application); the citizen
+    owns it (forgetting the citizen shreds all of theirs)."""
+    app_id = uuid.uuid4()
+    application = submit(id=app_id, applicant_subject="citizen-7")
     [event] = application.collect_events()
-    assert event.data_subject == "citizen:citizen-7"
-    assert event.applicant_name == PersonalData("citizen:citizen-7", "山田 太郎")
-    assert event.contact_email == PersonalData("citizen:citizen-7", "taro@example.jp")
-    assert event.answers["address"] == PersonalData("citizen:citizen-7", "栃木県下野市笹原26")
-    assert event.answers["birthDate"] == PersonalData("citizen:citizen-7", "1990-05-01")
+    subject = f"application:{app_id}"
+    assert event.data_subject == subject
+    assert event.applicant_name == PersonalData(subject, "山田 太郎")
+    assert event.contact_email == PersonalData(subject, "taro@example.jp")
+    assert event.answers["address"] == PersonalData(subject, "栃木県下野市笹原26")
+    assert event.answers["birthDate"] == PersonalData(subject, "1990-05-01")
+    for value in (event.applicant_name, event.contact_email, event.answers["address"],
+                  event.answers["birthDate"]):
+        assert value.owner == "citizen:citizen-7"
     assert event.answers["copies"] == 1 and event.answers["purpose"] == "work"
     assert reveal(event.answers) == DEFAULT_ANSWERS
 
@@ -229,6 +236,7 @@ def test_an_anonymous_applicants_data_belongs_to_the_application():
     assert event.applicant_name.subject == f"application:{app_id}"
     assert event.contact_email is None
     assert event.answers["address"].subject == f"application:{app_id}"
+    assert event.applicant_name.owner is None and event.answers["address"].owner is None
 
 
 @pytest.mark.parametrize("assurance, channel, subject, ok", [

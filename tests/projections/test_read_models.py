@@ -26,6 +26,7 @@ from tests.builders import (
     ctx,
     drive,
     establish,
+    pay_at_counter,
     reading,
     setup_procedure,
     staff,
@@ -171,6 +172,7 @@ def test_inbox_counts_move_between_statuses(container, clock):
     assert counts(container, "shimin") == {**zero, "submitted": 2, "received": 1}
     container.applications.approve(ctx(clock, CLERK), apps[0])
     assert counts(container, "shimin") == {**zero, "submitted": 2, "approved": 1}
+    pay_at_counter(container, clock, apps[0])
     container.applications.complete(ctx(clock, CLERK), apps[0])
     drive(container, clock, apps[1], Status.RESUBMITTED)
     container.applications.withdraw(ctx(clock, citizen()), apps[2])

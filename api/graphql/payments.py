@@ -1,0 +1,259 @@
+"""GraphQL for payments (決済): online and counter payments, refunds, and the
+read models (payment status per application, daily totals, cashless share).
+
+``createPayment``, ``recordCounterPayment`` and ``requestRefund`` honour the
+``Idempotency-Key`` HTTP header (kept 24 hours)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.context import ApiContext
+from api.graphql.errors import ApiError
+from api.graphql.types import Label
+from application.access import Rule, authorize
+from domain.errors import Forbidden, NotFound
+from domain.payments import (
+    METHOD_LABELS,
+    PAYMENT_STATUS_LABELS,
+    RefundAmountMismatch,
+)
+from projections import payments as model
+
+PAYMENTS = (model.Payments.name,)
+
+PaymentMethodEnum = strawberry.enum(
+    Enum("PaymentMethod", {m.upper(): m for m in METHOD_LABELS}),
+    description="支払方法 / payment method (COUNTER_* are recorded by staff at the counter)",
+)
+PaymentStatusEnum = strawberry.enum(
+    Enum("PaymentStatus", {s.upper(): s for s in PAYMENT_STATUS_LABELS}),
+    description="決済の状態 / payment status (GOV.UK Pay's states)",
+)
+
+
+def _label(pair: tuple[str, str]) -> Label:
+    return Label(ja=pair[0], en=pair[1])
+
+
+@strawberry.type
+class Refund:
+    id: str
+    amount: int
+    status: str = strawberry.field(description="submitted, success or error")
+    reason: str
+    submitted_at: str
+    updated_at: str
+
+
+@strawberry.type
+class Payment:
+    id: strawberry.ID
+    application_id: str
+    department: str
+    procedure_code: str
+    method: PaymentMethodEnum  # type: ignore[valid-type]
+    method_label: Label
+    amount: int = strawberry.field(description="円 / yen due")
+    captured_amount: int
+    refunded_amount: int
+    refundable: int = strawberry.field(description="pass as expectedRefundable to requestRefund")
+    status: PaymentStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    finished: bool
+    failure_reason: str | None = strawberry.field(
+        description="declined, expired or cancelled_by_citizen when FAILED")
+    late_success: bool = strawberry.field(
+        description="the provider took the money after the payment had been given up: reconcile")
+    receipt_number: str | None
+    next_url: str | None = strawberry.field(description="the provider's payment page")
+    supersedes: str | None = strawberry.field(description="the failed attempt this one replaces")
+    created_at: str
+    updated_at: str
+    paid_at: str | None
+    position: int
+    refunds: list[Refund]
+
+    @classmethod
+    def of(cls, v: model.PaymentView) -> Payment:
+        return cls(
+            id=strawberry.ID(v.id), application_id=v.application_id, department=v.department,
+            procedure_code=v.procedure_code, method=PaymentMethodEnum(v.method),
+            method_label=_label(METHOD_LABELS[v.method]), amount=v.amount,
+            captured_amount=v.captured_amount, refunded_amount=v.refunded_amount,
+            refundable=v.refundable, status=PaymentStatusEnum(v.status),
+            status_label=_label(PAYMENT_STATUS_LABELS[v.status]),
+            finished=v.status in ("success", "failed", "cancelled", "error"),
+            failure_reason=v.failure_reason, late_success=v.late_success,
+            receipt_number=v.receipt_number, next_url=v.next_url, supersedes=v.supersedes,
+            created_at=v.created_at, updated_at=v.updated_at, paid_at=v.paid_at,
+            position=v.position,
+            refunds=[Refund(id=r.id, amount=r.amount, status=r.status, reason=r.reason,
+                            submitted_at=r.submitted_at, updated_at=r.updated_at) for r in v.refunds],
+        )
+
+
+@strawberry.type
+class PaymentPayload:
+    id: strawberry.ID
+    position: int
+    status: PaymentStatusEnum  # type: ignore[valid-type]
+    next_url: str | None
+    replayed: bool = strawberry.field(description="true when an Idempotency-Key replayed the first answer")
+
+
+@strawberry.type
+class RefundPayload:
+    id: strawberry.ID
+    payment_id: strawberry.ID
+    position: int
+    status: str
+    refundable: int
+    replayed: bool
+
+
+@strawberry.type
+class DailyPaymentTotal:
+    day: str
+    department: str
+    method: PaymentMethodEnum  # type: ignore[valid-type]
+    count: int
+    amount: int
+    refunded: int
+
+
+@strawberry.type
+class CashlessShare:
+    department: str
+    count: int
+    cashless_count: int
+    amount: int
+    cashless_amount: int
+    share: float = strawberry.field(description="cashless payments / all payments (by count)")
+
+
+def _idempotency_key(info: Info[ApiContext, None]) -> str | None:
+    request = getattr(info.context, "request", None)
+    return request.headers.get("idempotency-key") if request is not None else None
+
+
+def _payload(result) -> PaymentPayload:
+    return PaymentPayload(id=strawberry.ID(result.id), position=result.position,
+                          status=PaymentStatusEnum(result.status), next_url=result.next_url,
+                          replayed=result.replayed)
+
+
+def _scope(ctx: ApiContext, operation: str, department: str | None) -> str | None:
+    if department is not None and ctx.actor.department not in (None, department):
+        authorize(ctx.actor, operation, department=department)
+    rule = authorize(ctx.actor, operation, department=department)
+    if rule is Rule.OWN_DEPARTMENT:
+        if ctx.actor.department is None:
+            raise Forbidden("staff see their own department's payments")
+        return ctx.actor.department
+    return department
+
+
+@strawberry.type
+class PaymentQuery:
+    @strawberry.field(description="決済 / one payment and its refunds")
+    async def payment(self, info: Info[ApiContext, None], id: strawberry.ID,
+                      at_least_position: int | None = None) -> Payment:
+        ctx = info.context
+        actor = ctx.actor
+        await ctx.wait_for(at_least_position, PAYMENTS)
+        view = await ctx.read(lambda s: model.get_payment(s, str(id)))
+        if view is None:
+            authorize(actor, "payment")
+            raise NotFound("payment not found", message_ja="決済が見つかりません")
+        authorize(actor, "payment", department=view.department, owner=view.applicant_subject)
+        return Payment.of(view)
+
+    @strawberry.field(description="申請の決済（古い順）/ an application's payment attempts, oldest first")
+    async def payments_for_application(self, info: Info[ApiContext, None], application_id: strawberry.ID,
+                                       at_least_position: int | None = None) -> list[Payment]:
+        ctx = info.context
+        actor = ctx.actor
+        authorize(actor, "paymentsForApplication")
+        application = await ctx.run(ctx.container.applications.get, str(application_id))
+        authorize(actor, "paymentsForApplication", department=application.department,
+                  owner=application.applicant_subject)
+        await ctx.wait_for(at_least_position, PAYMENTS)
+        views = await ctx.read(lambda s: model.payments_for_application(s, str(application.id)))
+        return [Payment.of(v) for v in views]
+
+    @strawberry.field(description="日計 / totals of one day (Japan time) per department and method")
+    async def daily_payment_totals(self, info: Info[ApiContext, None], date: date,
+                                   department: str | None = None,
+                                   at_least_position: int | None = None) -> list[DailyPaymentTotal]:
+        ctx = info.context
+        scoped = _scope(ctx, "dailyPaymentTotals", department)
+        await ctx.wait_for(at_least_position, PAYMENTS)
+        rows = await ctx.read(lambda s: model.daily_totals(s, date, scoped))
+        return [DailyPaymentTotal(day=r.day, department=r.department, method=PaymentMethodEnum(r.method),
+                                  count=r.count, amount=r.amount, refunded=r.refunded) for r in rows]
+
+    @strawberry.field(description="キャッシュレス比率 / cashless share per department over days (inclusive)")
+    async def cashless_share(self, info: Info[ApiContext, None], from_date: date, to_date: date,
+                             department: str | None = None,
+                             at_least_position: int | None = None) -> list[CashlessShare]:
+        ctx = info.context
+        scoped = _scope(ctx, "cashlessShare", department)
+        if (to_date - from_date).days > 366 or to_date < from_date:
+            raise ApiError("the period must be 0-366 days", "VALIDATION_FAILED", field="toDate", rule="range")
+        await ctx.wait_for(at_least_position, PAYMENTS)
+        rows = await ctx.read(lambda s: model.cashless_share(s, from_date, to_date, scoped))
+        return [CashlessShare(department=r.department, count=r.count, cashless_count=r.cashless_count,
+                              amount=r.amount, cashless_amount=r.cashless_amount, share=r.share)
+                for r in rows]
+
+
+@strawberry.type
+class PaymentMutation:
+    @strawberry.mutation(description="オンライン決済を始める / start an online payment (Idempotency-Key)")
+    async def create_payment(self, info: Info[ApiContext, None], application_id: strawberry.ID,
+                             method: PaymentMethodEnum) -> PaymentPayload:  # type: ignore[valid-type]
+        ctx = info.context
+        assert ctx.container.payments is not None
+        result = await ctx.run(ctx.container.payments.create_payment, ctx.command_context(),
+                               str(application_id), method.value, _idempotency_key(info))
+        return _payload(result)
+
+    @strawberry.mutation(description="窓口での支払いを記録 / record a counter payment (Idempotency-Key)")
+    async def record_counter_payment(self, info: Info[ApiContext, None], application_id: strawberry.ID,
+                                     method: PaymentMethodEnum,  # type: ignore[valid-type]
+                                     receipt_number: str) -> PaymentPayload:
+        ctx = info.context
+        assert ctx.container.payments is not None
+        result = await ctx.run(ctx.container.payments.record_counter_payment, ctx.command_context(),
+                               str(application_id), method.value, receipt_number, _idempotency_key(info))
+        return _payload(result)
+
+    @strawberry.mutation(description="決済の取消（市） / the city cancels an unfinished payment")
+    async def cancel_payment(self, info: Info[ApiContext, None], id: strawberry.ID,
+                             reason: str = "") -> PaymentPayload:
+        ctx = info.context
+        assert ctx.container.payments is not None
+        result = await ctx.run(ctx.container.payments.cancel_payment, ctx.command_context(), str(id), reason)
+        return _payload(result)
+
+    @strawberry.mutation(description="返金 / refund all or part; expectedRefundable must be current "
+                                     "(else REFUND_AMOUNT_MISMATCH) (Idempotency-Key)")
+    async def request_refund(self, info: Info[ApiContext, None], payment_id: strawberry.ID, amount: int,
+                             expected_refundable: int, reason: str = "") -> RefundPayload:
+        ctx = info.context
+        assert ctx.container.payments is not None
+        try:
+            result = await ctx.run(ctx.container.payments.request_refund, ctx.command_context(),
+                                   str(payment_id), amount, expected_refundable, reason,
+                                   _idempotency_key(info))
+        except RefundAmountMismatch as e:
+            raise ApiError(e.message, e.code, messageJa=e.message_ja, refundable=e.refundable,
+                           expected=e.expected) from None
+        return RefundPayload(id=strawberry.ID(result.id), payment_id=strawberry.ID(result.payment_id),
+                             position=result.position, status=result.status,
+                             refundable=result.refundable, replayed=result.replayed)

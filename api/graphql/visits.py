@@ -1,0 +1,353 @@
+"""GraphQL for counter visits (来庁): queues, windows, the queue board, visits,
+and the kiosk's and staff's commands."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.graphql.context import ApiContext
+from api.graphql.types import CommandPayload, Label
+from application.access import authorize
+from application.visits import TicketResult
+from domain.context import CITY_TIMEZONE, Actor
+from domain.errors import NotFound
+from domain.visits import ARRIVAL_LABELS
+from domain.visits import VisitStatus as DomainVisitStatus
+from projections import queue_board as board_model
+
+BOARD = (board_model.QueueBoard.name,)
+
+VisitStatusEnum = strawberry.enum(
+    Enum("VisitStatus", {s.name: s.value for s in DomainVisitStatus}),
+    description="来庁の状態 / status of a counter visit",
+)
+
+
+@strawberry.enum(description="来庁の種別 / walk-in or reservation")
+class Arrival(Enum):
+    WALK_IN = "walk_in"
+    RESERVATION = "reservation"
+
+
+def visit_status_label(status: str) -> Label:
+    s = DomainVisitStatus(status)
+    return Label(ja=s.label_ja, en=s.label_en)
+
+
+def _privileged(actor: Actor, department: str | None) -> bool:
+    """Staff of that department, auditors and admins see visit ids, priority and staff."""
+    if actor.role in ("auditor", "admin"):
+        return True
+    return actor.is_staff and department is not None and actor.department == department
+
+
+def _today(ctx: ApiContext) -> str:
+    return ctx.container.clock.now().astimezone(CITY_TIMEZONE).date().isoformat()
+
+
+@strawberry.type(description="待ち行列 / a queue of visitors")
+class Queue:
+    code: str
+    department: str
+    name_ja: str
+    name_en: str
+    prefix: str = strawberry.field(description="番号札の記号 (A in A-012)")
+    waiting_count: int = strawberry.field(description="本日の待ち人数 / waiting today")
+
+    @classmethod
+    def of(cls, v: board_model.QueueView) -> Queue:
+        return cls(code=v.code, department=v.department, name_ja=v.name_ja, name_en=v.name_en,
+                   prefix=v.prefix, waiting_count=v.waiting_count)
+
+
+@strawberry.type(description="呼出中・対応中の番号札 / the ticket at a window")
+class NowServing:
+    window: int
+    window_name_ja: str
+    ticket: str
+    status: VisitStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    visit_id: str | None = strawberry.field(description="staff of the department only")
+
+
+@strawberry.type(description="窓口 / a counter window")
+class Window:
+    number: int
+    name_ja: str
+    queues: list[str]
+    departments: list[str]
+    open: bool
+    staff: str | None = strawberry.field(description="staff at the window (staff of its departments only)")
+    now_serving: NowServing | None
+
+    @classmethod
+    def of(cls, v: board_model.WindowView, actor: Actor) -> Window:
+        privileged = any(_privileged(actor, d) for d in v.departments)
+        serving = None
+        if v.visit_id and v.ticket and v.visit_status:
+            serving = NowServing(window=v.number, window_name_ja=v.name_ja, ticket=v.ticket,
+                                 status=VisitStatusEnum(v.visit_status),
+                                 status_label=visit_status_label(v.visit_status),
+                                 visit_id=v.visit_id if privileged else None)
+        return cls(number=v.number, name_ja=v.name_ja, queues=v.queues, departments=v.departments,
+                   open=v.open, staff=v.staff if privileged else None, now_serving=serving)
+
+
+@strawberry.type(description="待っている番号札 / a waiting ticket")
+class BoardTicket:
+    ticket: str
+    status: VisitStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    issued_at: str
+    visit_id: str | None = strawberry.field(description="staff of the department only")
+    priority: bool | None = strawberry.field(description="staff of the department only")
+
+
+@strawberry.type(description="待ち状況 / a queue's board")
+class QueueBoard:
+    queue: Queue
+    waiting_count: int
+    waiting: list[BoardTicket] = strawberry.field(description="in service order")
+    now_serving: list[NowServing]
+
+
+@strawberry.type
+class VisitHistoryItem:
+    event: str
+    status: VisitStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    at: str
+    queue: str
+    window: int | None
+    actor_role: str
+    actor_department: str | None
+    detail: JSON
+    position: int
+
+
+@strawberry.type(description="来庁 / a counter visit")
+class Visit:
+    id: str
+    queue: str
+    department: str
+    day: str
+    number: int
+    ticket: str
+    purposes: list[str]
+    priority: bool
+    arrival: Arrival
+    arrival_label: Label
+    reservation_id: str | None
+    application_id: str | None
+    status: VisitStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    window: int | None
+    recalls: int
+    issued_at: str
+    updated_at: str
+    position: int
+    history: list[VisitHistoryItem]
+
+    @classmethod
+    def of(cls, v: board_model.VisitView) -> Visit:
+        ja, en = ARRIVAL_LABELS[v.arrival]
+        return cls(
+            id=v.id, queue=v.queue, department=v.department, day=v.day, number=v.number,
+            ticket=v.ticket, purposes=v.purposes, priority=v.priority, arrival=Arrival(v.arrival),
+            arrival_label=Label(ja=ja, en=en), reservation_id=v.reservation_id,
+            application_id=v.application_id, status=VisitStatusEnum(v.status),
+            status_label=visit_status_label(v.status), window=v.window, recalls=v.recalls,
+            issued_at=v.issued_at, updated_at=v.updated_at, position=v.position,
+            history=[
+                VisitHistoryItem(
+                    event=h.event, status=VisitStatusEnum(h.status),
+                    status_label=visit_status_label(h.status), at=h.at, queue=h.queue,
+                    window=h.window, actor_role=h.actor_role, actor_department=h.actor_department,
+                    detail=h.detail, position=h.position,
+                )
+                for h in v.history
+            ],
+        )
+
+
+@strawberry.type
+class TicketPayload:
+    id: str = strawberry.field(description="The visit's id")
+    position: int = strawberry.field(
+        description="Global position of the command's last event; pass it as atLeastPosition"
+    )
+    ticket: str = strawberry.field(description="番号札 e.g. A-012")
+    queue: str
+
+
+@strawberry.input
+class IssueTicketInput:
+    queue: str
+    purposes: list[str] = strawberry.field(default_factory=list,
+                                           description="procedure codes (用件)")
+    priority: bool = False
+    arrival: Arrival = Arrival.WALK_IN
+    reservation_id: str | None = None
+    application_id: strawberry.ID | None = strawberry.field(
+        default=None, description="a pre-application (事前申請) this visit completes")
+
+
+async def _ticket(ctx: ApiContext, fn, *args, **kwargs) -> TicketPayload:  # type: ignore[no-untyped-def]
+    result: TicketResult = await ctx.run(fn, ctx.command_context(), *args, **kwargs)
+    return TicketPayload(id=result.id, position=result.position, ticket=result.ticket,
+                         queue=result.queue)
+
+
+@strawberry.type
+class VisitQuery:
+    @strawberry.field(description="待ち行列の一覧 / queues, with today's waiting count")
+    async def queues(
+        self, info: Info[ApiContext, None], department: str | None = None,
+        at_least_position: int | None = None,
+    ) -> list[Queue]:
+        ctx = info.context
+        authorize(ctx.actor, "queues")
+        await ctx.wait_for(at_least_position, BOARD)
+        today = _today(ctx)
+        return [Queue.of(v) for v in await ctx.read(
+            lambda s: board_model.list_queues(s, today, department))]
+
+    @strawberry.field(description="窓口の一覧 / windows, open or closed, and whom they serve")
+    async def windows(
+        self, info: Info[ApiContext, None], at_least_position: int | None = None
+    ) -> list[Window]:
+        ctx = info.context
+        authorize(ctx.actor, "windows")
+        actor = ctx.actor
+        await ctx.wait_for(at_least_position, BOARD)
+        return [Window.of(v, actor) for v in await ctx.read(board_model.list_windows)]
+
+    @strawberry.field(description="待ち状況 / one queue's board: waiting in service order, now serving")
+    async def queue_board(
+        self, info: Info[ApiContext, None], queue: str, at_least_position: int | None = None
+    ) -> QueueBoard:
+        ctx = info.context
+        authorize(ctx.actor, "queueBoard")
+        actor = ctx.actor
+        await ctx.wait_for(at_least_position, BOARD)
+        today = _today(ctx)
+        view = await ctx.read(lambda s: board_model.queue_board(s, queue, today))
+        if view is None:
+            raise NotFound(f"queue {queue} not found", message_ja="待ち行列が見つかりません")
+        privileged = _privileged(actor, view.queue.department)
+        return QueueBoard(
+            queue=Queue.of(view.queue),
+            waiting_count=view.queue.waiting_count,
+            waiting=[
+                BoardTicket(ticket=t.ticket, status=VisitStatusEnum(t.status),
+                            status_label=visit_status_label(t.status), issued_at=t.issued_at,
+                            visit_id=t.visit_id if privileged else None,
+                            priority=t.priority if privileged else None)
+                for t in view.waiting
+            ],
+            now_serving=[
+                NowServing(window=n.window, window_name_ja=n.window_name_ja, ticket=n.ticket,
+                           status=VisitStatusEnum(n.status), status_label=visit_status_label(n.status),
+                           visit_id=n.visit_id if privileged else None)
+                for n in view.now_serving
+            ],
+        )
+
+    @strawberry.field(description="来庁の状況と履歴 / one visit's status and history")
+    async def visit(
+        self, info: Info[ApiContext, None], id: strawberry.ID, at_least_position: int | None = None
+    ) -> Visit:
+        ctx = info.context
+        actor = ctx.actor
+        authorize(actor, "visit")
+        await ctx.wait_for(at_least_position, BOARD)
+        view = await ctx.read(lambda s: board_model.get_visit(s, str(id)))
+        if view is None:
+            raise NotFound("visit not found", message_ja="来庁記録が見つかりません")
+        authorize(actor, "visit", department=view.department, owner=view.holder_subject)
+        return Visit.of(view)
+
+
+@strawberry.type
+class VisitMutation:
+    @strawberry.mutation(description="待ち行列を定義する / define a queue")
+    async def define_queue(
+        self, info: Info[ApiContext, None], code: str, department: str, name_ja: str,
+        name_en: str, prefix: str,
+    ) -> CommandPayload:
+        return await info.context.execute(
+            info.context.container.visits.define_queue, code=code, department=department,
+            name_ja=name_ja, name_en=name_en, prefix=prefix,
+        )
+
+    @strawberry.mutation(description="窓口を定義する / define a window and the queues it serves")
+    async def define_window(
+        self, info: Info[ApiContext, None], number: int, name_ja: str, queues: list[str]
+    ) -> CommandPayload:
+        return await info.context.execute(
+            info.context.container.visits.define_window, number=number, name_ja=name_ja,
+            queues=queues,
+        )
+
+    @strawberry.mutation(description="窓口を開ける / open a window (the caller staffs it)")
+    async def open_window(self, info: Info[ApiContext, None], number: int) -> CommandPayload:
+        return await info.context.execute(info.context.container.visits.open_window, number)
+
+    @strawberry.mutation(description="窓口を閉じる / close a window")
+    async def close_window(self, info: Info[ApiContext, None], number: int) -> CommandPayload:
+        return await info.context.execute(info.context.container.visits.close_window, number)
+
+    @strawberry.mutation(description="番号札を発行する / issue a ticket (kiosk or reception)")
+    async def issue_ticket(
+        self, info: Info[ApiContext, None], input: IssueTicketInput
+    ) -> TicketPayload:
+        return await _ticket(
+            info.context, info.context.container.visits.issue_ticket,
+            queue=input.queue, purposes=list(input.purposes), priority=input.priority,
+            arrival=input.arrival.value, reservation_id=input.reservation_id,
+            application_id=str(input.application_id) if input.application_id else None,
+        )
+
+    @strawberry.mutation(description="次の方を呼ぶ / call the next visitor to a window")
+    async def call_next(self, info: Info[ApiContext, None], window: int) -> TicketPayload:
+        return await _ticket(info.context, info.context.container.visits.call_next, window)
+
+    @strawberry.mutation(description="再呼出 / call the same ticket again")
+    async def recall(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
+        return await info.context.execute(info.context.container.visits.recall, str(id))
+
+    @strawberry.mutation(description="不在 / mark a no-show (after the configured recalls)")
+    async def mark_no_show(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
+        return await info.context.execute(info.context.container.visits.mark_no_show, str(id))
+
+    @strawberry.mutation(description="対応開始 / start serving")
+    async def start_service(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
+        return await info.context.execute(info.context.container.visits.start_service, str(id))
+
+    @strawberry.mutation(description="対応完了 / complete, with the procedures handled and applications created")
+    async def complete_service(
+        self, info: Info[ApiContext, None], id: strawberry.ID,
+        procedures: list[str] | None = None, applications: list[strawberry.ID] | None = None,
+    ) -> CommandPayload:
+        return await info.context.execute(
+            info.context.container.visits.complete_service, str(id),
+            procedures=list(procedures or []), applications=[str(a) for a in applications or []],
+        )
+
+    @strawberry.mutation(description="他課へ転送 / transfer to another queue (one-stop)")
+    async def transfer_visit(
+        self, info: Info[ApiContext, None], id: strawberry.ID, queue: str, reason: str = ""
+    ) -> CommandPayload:
+        return await info.context.execute(
+            info.context.container.visits.transfer, str(id), queue=queue, reason=reason
+        )
+
+    @strawberry.mutation(description="取消 / cancel a visit")
+    async def cancel_visit(
+        self, info: Info[ApiContext, None], id: strawberry.ID, reason: str = ""
+    ) -> CommandPayload:
+        return await info.context.execute(info.context.container.visits.cancel, str(id), reason)
