@@ -62,8 +62,8 @@ def payment_webhooks(container: Container) -> APIRouter:
             return JSONResponse({"received": True, "duplicate": False, "outcome": "ignored"})
         ctx = CommandContext(
             Actor.system("payment-provider"), container.clock.now(),
-            correlation_id=request.headers.get("x-correlation-id") or uuid.uuid4().hex,
-            request_id=request.headers.get("x-request-id") or event.id[:100],
+            correlation_id=getattr(request.state, "correlation_id", None) or uuid.uuid4().hex,
+            request_id=getattr(request.state, "request_id", None) or uuid.uuid4().hex,
         )
         assert container.payments is not None
         try:

@@ -23,6 +23,7 @@ from uuid import UUID, uuid5
 from domain.context import CommandContext
 from domain.errors import DomainError, FieldError, InvalidTransition, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
+from domain.privacy import individual_number_errors, redact_individual_numbers
 
 _NAMESPACE = UUID("6a1f0c52-3d4e-4b8f-9a51-2c7e9d0b4f13")
 
@@ -408,6 +409,8 @@ class Payment(RecordedAggregate):
         if self.finished:
             raise _refuse(f"a {self.status.value} payment cannot be cancelled",
                           "終了した決済は取り消せません")
+        if errors := individual_number_errors(reason or "", "reason"):
+            raise ValidationFailed(errors)
         self.record(ctx, PaymentCancelled, reason=(reason or "")[:2000])
 
     def request_refund(self, ctx: CommandContext, *, refund_id: str, amount: int,
@@ -417,6 +420,8 @@ class Payment(RecordedAggregate):
                           "支払済みの決済のみ返金できます")
         if expected_refundable != self.refundable:
             raise RefundAmountMismatch(expected_refundable, self.refundable)
+        if errors := individual_number_errors(reason or "", "reason"):
+            raise ValidationFailed(errors)
         if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= self.refundable:
             raise ValidationFailed([FieldError(
                 "amount", "range", f"the refund must be 1 to {self.refundable} yen",
@@ -437,7 +442,8 @@ class Payment(RecordedAggregate):
         refund = self.refunds.get(refund_id)
         if refund is None or refund.status != "submitted":
             return False
-        self.record(ctx, RefundFailed, refund_id=refund_id, reason=(reason or "provider")[:500])
+        text = redact_individual_numbers(reason or "provider")[:500]
+        self.record(ctx, RefundFailed, refund_id=refund_id, reason=text)
         return True
 
     # -- what the provider reports -------------------------------------------------

@@ -27,6 +27,7 @@ from uuid import UUID, uuid5
 from domain.context import CommandContext
 from domain.errors import FieldError, InvalidTransition, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
+from domain.privacy import individual_number_errors
 
 _NAMESPACE = UUID("c4e7f0a2-5b3d-4a1e-8f6c-9d2b7e1a0c35")
 ARRIVALS = ("walk_in", "reservation")
@@ -126,7 +127,7 @@ VISIT_STATUS_AFTER_EVENT: dict[str, VisitStatus] = {
 
 def _reason_errors(reason: object) -> list[FieldError]:
     if isinstance(reason, str) and len(reason) <= MAX_REASON_LENGTH:
-        return []
+        return individual_number_errors(reason, "reason")
     return [FieldError("reason", "max_length", f"at most {MAX_REASON_LENGTH} characters",
                        f"理由は{MAX_REASON_LENGTH}文字以内で入力してください",
                        {"max_length": MAX_REASON_LENGTH})]
