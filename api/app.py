@@ -12,7 +12,9 @@ from fastapi.routing import APIWebSocketRoute
 from starlette.concurrency import run_in_threadpool
 from strawberry.fastapi import GraphQLRouter
 
+from api.attachments import attachments
 from api.composition import Container
+from api.exports import dashboard_exports
 from api.graphql.context import ApiContext
 from api.graphql.hardening import GraphQLLimits
 from api.graphql.schema import build_schema
@@ -68,6 +70,8 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     graphql.routes[:] = [r for r in graphql.routes if not isinstance(r, APIWebSocketRoute)]
     app.include_router(graphql, prefix="/graphql")
     app.include_router(payment_webhooks(container))
+    app.include_router(attachments(container))
+    app.include_router(dashboard_exports(container))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -14,14 +14,16 @@ from application.audit.service import AuditService
 from application.audit_trail import AuditTrail
 from application.catalogue import CatalogueService
 from application.payments import PaymentProvider, PaymentService
-from application.ports import Clock, PersonalDataVault, Wakeup
+from application.ports import BlobStore, Clock, PersonalDataVault, Wakeup
 from application.privacy import PrivacyService
 from application.projection import Projection
 from application.projection_engine import ProjectionEngine
+from application.survey import SurveyService
 from application.visits import VisitService
 from infra import log_redaction
 from infra.audit_keys import load_signer
 from infra.clock import SystemClock
+from infra.jpki import JpkiVerifier
 from infra.personal_vault import EncryptingVault
 from infra.settings import Settings
 from infra.wiring import Storage, open_storage
@@ -60,6 +62,13 @@ class Container:
         return TokenVerifier.from_settings(self.settings)
 
     @cached_property
+    def blob_store(self) -> BlobStore:
+        """Uploaded attachments: a local directory under the data dir."""
+        from infra.blob_store import LocalBlobStore
+
+        return LocalBlobStore(self.settings.data_dir / "blobs")
+
+    @cached_property
     def rate_limits(self) -> RateLimits:
         return RateLimits.from_settings(self.settings, now=lambda: self.clock.now().timestamp())
 
@@ -68,6 +77,11 @@ class Container:
         """Forgetting data subjects and enforcing retention (crypto-shredding)."""
         assert self.storage.keys is not None
         return PrivacyService(self.storage.log, self.storage.keys)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        """DX survey campaigns (DXアンケート): open, answer, revise."""
+        return SurveyService(self.storage.log, self.catalogue)
 
     @cached_property
     def audit_trail(self) -> AuditTrail:
@@ -113,9 +127,17 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
     assert storage.cipher is not None
     vault = EncryptingVault(storage.cipher)  # read models hold no plaintext either
     catalogue = CatalogueService(storage.log)
-    applications = ApplicationService(storage.log, catalogue, new_id=uuid4)
+    applications = ApplicationService(storage.log, catalogue, new_id=uuid4,
+                                      signature_verifier=JpkiVerifier.from_settings(settings))
     visits = VisitService(storage.log, catalogue, max_recalls=settings.max_recalls, new_id=uuid4)
-    # no provider adapter yet: online payments end in `error` until one is configured
+    if payment_provider is None and settings.payment_provider_url:
+        from infra.payment_provider import HttpPaymentProvider
+
+        key = settings.payment_provider_api_key
+        payment_provider = HttpPaymentProvider(
+            settings.payment_provider_url, key.get_secret_value() if key else None,
+            timeout=settings.payment_provider_timeout)
+    # without a provider (no MADOGUCHI_PAYMENT_PROVIDER_URL), online payments end in `error`
     payments = PaymentService(storage.log, catalogue, applications, payment_provider, new_id=uuid4)
     applications.completion_guards.append(payments.require_paid)
     audit_signer = load_signer(settings)

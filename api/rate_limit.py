@@ -34,6 +34,8 @@ class RateRule:
 RATE_LIMITS: tuple[RateRule, ...] = (
     RateRule("submitApplication", frozenset({"anonymous"}), "rate_limit_anonymous_submissions"),
     RateRule("issueTicket", frozenset({"anonymous", "citizen"}), "rate_limit_ticket_issuing"),
+    # each challenge is an event: anonymous callers get the submissions' rate
+    RateRule("signingChallenge", frozenset({"anonymous"}), "rate_limit_anonymous_submissions"),
 )
 LIMITED_OPERATIONS = frozenset(rule.operation for rule in RATE_LIMITS)
 

@@ -40,6 +40,9 @@ def _everyone() -> dict[str, Rule]:
 
 _CATALOGUE_EDIT = {"staff": DEPT, "manager": DEPT, "admin": A}
 _REVIEW = {"staff": DEPT, "manager": DEPT}
+# DX dashboards: aggregates only (no personal data); staff see their own department's
+_DASHBOARDS = {"manager": A, "analyst": A, "auditor": A, "admin": A}
+_DEPARTMENT_DASHBOARD = {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A}
 
 POLICY: dict[str, dict[str, Rule]] = {
     # queries
@@ -59,6 +62,9 @@ POLICY: dict[str, dict[str, Rule]] = {
     "publishProcedureOnline": _CATALOGUE_EDIT,
     "withdrawProcedureOnline": _CATALOGUE_EDIT,
     "retireProcedure": _CATALOGUE_EDIT,
+    # procedure templates (ひな形): application/template_service.py
+    "procedureTemplates": {"staff": A, "manager": A, "analyst": A, "auditor": A, "admin": A},
+    "defineProcedureFromTemplate": _CATALOGUE_EDIT,
     "submitApplication": {"anonymous": A, "citizen": A, "staff": DEPT, "manager": DEPT},
     "receiveApplication": _REVIEW,
     "returnApplication": _REVIEW,
@@ -67,6 +73,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "rejectApplication": _REVIEW,
     "completeApplication": _REVIEW,
     "withdrawApplication": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    # online identity: a nonce for a My Number card signature (application/identity.py)
+    "signingChallenge": {"anonymous": A, "citizen": A},
     # personal data: crypto-shredding a data subject (application/privacy.py)
     "forgetSubject": {"admin": A},
     # counter visits (来庁): queries, then mutations (application/visits.py)
@@ -91,11 +99,24 @@ POLICY: dict[str, dict[str, Rule]] = {
     "paymentsForApplication": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
     "dailyPaymentTotals": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
     "cashlessShare": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
+    "paymentReconciliation": {"staff": DEPT, "manager": DEPT, "auditor": A},
     "createPayment": {"citizen": OWN},
     "recordCounterPayment": {"staff": DEPT, "manager": DEPT},
     "cancelPayment": {"staff": DEPT, "manager": DEPT},
     "requestRefund": {"staff": DEPT, "manager": DEPT},
+    # DX progress dashboards and survey campaigns (application/survey.py, projections/dx_dashboard.py)
+    "cityDashboard": _DASHBOARDS,
+    "departmentDashboards": _DASHBOARDS,
+    "departmentDashboard": _DEPARTMENT_DASHBOARD,
+    "survey": {"staff": A, "manager": A, "analyst": A, "auditor": A, "admin": A},  # owners: see docs/analytics.md
+    "openSurvey": {"admin": A},
+    "answerSurvey": {"staff": DEPT, "manager": DEPT},
+    "GET /exports/dashboards/city.csv": _DASHBOARDS,
+    "GET /exports/dashboards/city.json": _DASHBOARDS,
+    "GET /exports/dashboards/department.csv": _DEPARTMENT_DASHBOARD,
+    "GET /exports/dashboards/department.json": _DEPARTMENT_DASHBOARD,
     # HTTP endpoints
+    "POST /attachments": {"anonymous": A, "citizen": A, "staff": A, "manager": A},  # as submitApplication
     "POST /webhooks/payments": _everyone(),  # authenticated by its HMAC signature, not a token
     "GET /healthz": _everyone(),
     "GET /readyz": _everyone(),

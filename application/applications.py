@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID, uuid4
 
 from application.access import authorize
 from application.catalogue import CatalogueService
 from application.eventlog import CityLog
+from application.identity import Signature, SigningChallenges, signed_message
+from application.ports import SignatureVerifier
 from application.results import CommandResult
 from domain.applications import Application
 from domain.context import CommandContext
-from domain.errors import Forbidden, NotFound
+from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from domain.identity import IdentityAssertion, IdentityRejected, SigningChallenge
 
 STAFF_CHANNELS = ("counter", "mail")
 
@@ -23,10 +26,14 @@ class ApplicationService:
         log: CityLog,
         catalogue: CatalogueService,
         new_id: Callable[[], UUID] = uuid4,
+        signature_verifier: SignatureVerifier | None = None,
     ) -> None:
         self.log = log
         self.catalogue = catalogue
         self.new_id = new_id
+        # online identity (JPKI): None when no trust anchors are configured
+        self.signature_verifier = signature_verifier
+        self.challenges = SigningChallenges(log, catalogue)
         # checks run before completion (e.g. the payments capability's "fee paid");
         # registered by the composition root, so this layer knows none of them
         self.completion_guards: list[Callable[[CommandContext, Application], None]] = []
@@ -42,6 +49,7 @@ class ApplicationService:
         form_version: int | None = None,
         contact_email: str | None = None,
         applicant_subject: str | None = None,
+        signature: Signature | Mapping[str, Any] | None = None,
     ) -> CommandResult:
         procedure = self.catalogue.get_procedure(procedure_code)
         actor = ctx.actor
@@ -60,6 +68,16 @@ class ApplicationService:
             applicant_subject = actor.subject
         elif actor.role != "system":
             applicant_subject = None
+        challenge: SigningChallenge | None = None
+        identity: IdentityAssertion | None = None
+        if signature is not None:
+            if channel != "online":
+                raise ValidationFailed.single(
+                    "signature", "online_only", "a signature comes only with an online submission",
+                    "電子署名はオンライン申請でのみ使えます",
+                )
+            challenge, identity = self._verify(ctx, procedure.code, procedure.form_version(form_version).version,
+                                               answers, Signature.parse(signature))
         application = Application.submit(
             ctx,
             id=self.new_id(),
@@ -70,8 +88,32 @@ class ApplicationService:
             applicant_name=applicant_name,
             contact_email=contact_email,
             answers=answers,
+            identity=identity,
         )
-        return CommandResult(str(application.id), self.log.store(application))
+        if challenge is None:
+            return CommandResult(str(application.id), self.log.store(application))
+        challenge.use(ctx, procedure_code=procedure.code, application_id=str(application.id))
+        try:
+            position = self.log.store(challenge, application)
+        except Conflict:  # another submission used the nonce first
+            raise IdentityRejected("CHALLENGE_REPLAYED") from None
+        return CommandResult(str(application.id), position)
+
+    def _verify(
+        self, ctx: CommandContext, procedure_code: str, form_version: int, answers: Any,
+        signature: Signature,
+    ) -> tuple[SigningChallenge, IdentityAssertion]:
+        challenge = self.challenges.load(signature.nonce)
+        challenge.check_usable(ctx, procedure_code)
+        if self.signature_verifier is None:
+            raise IdentityRejected("CERT_UNTRUSTED", "no JPKI trust anchors are configured")
+        identity = self.signature_verifier.verify(
+            certificate=signature.certificate, signature=signature.signature,
+            algorithm=signature.algorithm,
+            message=signed_message(procedure_code, form_version, answers, signature.nonce),
+            at=ctx.occurred_at,
+        )
+        return challenge, identity
 
     def get(self, application_id: str) -> Application:
         try:

@@ -7,6 +7,8 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.identity import IdentityAssertion
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -74,3 +76,33 @@ class PersonalDataVault(Protocol):
 
     def open(self, sealed: str | None) -> Any: ...
 
+
+
+class SignatureVerifier(Protocol):
+    """Verifies a My Number card signature (JPKI 署名用電子証明書) over a submission.
+
+    Raises :class:`domain.identity.IdentityRejected` with the failing check's code
+    (``CERT_UNTRUSTED``, ``CERT_EXPIRED``, ``CERT_NOT_YET_VALID``,
+    ``CERT_WRONG_USAGE``, ``CERT_REVOKED``, ``REVOCATION_UNAVAILABLE``,
+    ``SIGNATURE_INVALID``); the nonce itself is checked by the application layer."""
+
+    def verify(
+        self, *, certificate: str, signature: str, algorithm: str, message: bytes, at: datetime
+    ) -> IdentityAssertion:
+        """``certificate`` is base64 DER, ``signature`` base64; ``at`` is the time of signing."""
+        ...
+
+
+class BlobStore(Protocol):
+    """Content-addressed storage of uploaded files (attachments): a blob is
+    named by the SHA-256 of its bytes, so storing the same file twice is one blob."""
+
+    def put(self, data: bytes) -> str:
+        """Store ``data``; return its SHA-256 (hex)."""
+        ...
+
+    def get(self, blob: str) -> bytes | None:
+        """The bytes of ``blob``, or ``None`` when there is no such blob."""
+        ...
+
+    def exists(self, blob: str) -> bool: ...

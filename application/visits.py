@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID, uuid4
 
@@ -152,6 +153,17 @@ class VisitService:
         window = self.get_window(number)
         authorize(ctx.actor, "closeWindow", department=self._window_department(ctx.actor, window))
         window.close(ctx)
+        return CommandResult(str(number), self.log.store(window))
+
+    def publish_window_schedule(
+        self, ctx: CommandContext, number: int, periods: list[tuple[datetime, datetime]]
+    ) -> CommandResult:
+        """Publish (replace) the staffing plan of a window: when it will be open."""
+        authorize(ctx.actor, "defineWindow")
+        window = self.get_window(number)
+        for department in window.departments:
+            authorize(ctx.actor, "defineWindow", department=department)
+        window.publish_schedule(ctx, periods)
         return CommandResult(str(number), self.log.store(window))
 
     # -- tickets -----------------------------------------------------------

@@ -10,6 +10,8 @@ from domain.application_status import TRANSITIONS, Status
 from domain.context import CommandContext
 from domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
+from domain.forms import FormSchema
+from domain.identity import JPKI_SIGNATURE, IdentityAssertion
 from domain.personal import PersonalData, with_owner
 from domain.privacy import (
     application_subject,
@@ -22,13 +24,16 @@ from domain.procedures import Procedure
 MAX_REASON_LENGTH = 2000
 
 
-def identity_satisfied(assurance: str, channel: str, applicant_subject: str | None) -> bool:
+def identity_satisfied(
+    assurance: str, channel: str, applicant_subject: str | None,
+    identity: IdentityAssertion | None = None,
+) -> bool:
     """Whether the identity assurance a procedure requires is met.
 
     At the counter and by post, staff check identity in person or on paper.
     Online: ``none`` accepts anyone; ``account`` needs a signed-in citizen;
-    ``jpki_signature`` needs a verified My Number card signature, which the
-    online-identity capability supplies (until then it is refused online).
+    ``jpki_signature`` needs a verified My Number card signature (an
+    :class:`IdentityAssertion` from the signature verifier).
     """
     if channel in ("counter", "mail"):
         return True
@@ -36,7 +41,33 @@ def identity_satisfied(assurance: str, channel: str, applicant_subject: str | No
         return True
     if assurance == "account":
         return applicant_subject is not None
+    if assurance == JPKI_SIGNATURE:
+        return identity is not None and identity.method == JPKI_SIGNATURE
     return False
+
+
+# form field keys a verified basic-four item pre-fills (when the applicant left it empty)
+PREFILL_KEYS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "fullName", "full_name"),
+    "address": ("address",),
+    "birth_date": ("birth_date", "birthDate", "dateOfBirth"),
+    "sex": ("sex", "gender"),
+}
+
+
+def prefilled(form: FormSchema, answers: Any, identity: IdentityAssertion | None) -> Any:
+    """``answers`` with empty text/date fields matching a verified item filled in."""
+    if identity is None or not isinstance(answers, dict):
+        return answers
+    filled = dict(answers)
+    verified = identity.basic_four()
+    for field in form.fields:
+        if field.type not in ("text", "date") or filled.get(field.key) not in (None, ""):
+            continue
+        for item, keys in PREFILL_KEYS.items():
+            if field.key in keys and item in verified:
+                filled[field.key] = verified[item]
+    return filled
 
 
 def _reason_errors(reason: object, *, required: bool) -> list[FieldError]:
@@ -67,6 +98,8 @@ class ApplicationSubmitted(Created):
     applicant_name: PersonalData
     contact_email: PersonalData | None
     answers: dict[str, Any]
+    # a verified online identity (method, issuer, serial_hash, basic four 🔒); None otherwise
+    identity: dict[str, Any] | None = None
 
     def apply(self, aggregate: Application) -> None:
         aggregate.procedure_code = self.procedure_code
@@ -78,6 +111,7 @@ class ApplicationSubmitted(Created):
         aggregate.answers = self.answers
         aggregate.status = Status.SUBMITTED
         aggregate.submitted_at = self.timestamp
+        aggregate.identity_method = (self.identity or {}).get("method")
 
 
 class ApplicationReceived(Event):
@@ -133,6 +167,7 @@ class Application(RecordedAggregate):
     data_subject: str
     answers: dict[str, Any]
     status: Status
+    identity_method: str | None  # "jpki_signature" when verified online
 
     def __init__(self) -> None:
         """State comes from the events' ``apply`` methods."""
@@ -150,13 +185,14 @@ class Application(RecordedAggregate):
         applicant_name: str,
         contact_email: str | None,
         answers: dict[str, Any],
+        identity: IdentityAssertion | None = None,
     ) -> Application:
         if not procedure.accepts(channel):
             raise InvalidTransition(
                 f"procedure {procedure.code} does not accept {channel} applications now",
                 message_ja="この手続きは現在その方法では受け付けていません",
             )
-        if not identity_satisfied(procedure.assurance, channel, applicant_subject):
+        if not identity_satisfied(procedure.assurance, channel, applicant_subject, identity):
             raise Forbidden(
                 f"procedure {procedure.code} requires identity assurance '{procedure.assurance}'",
                 message_ja="この手続きには本人確認が必要です",
@@ -189,7 +225,8 @@ class Application(RecordedAggregate):
         today = ctx.today
         normalised: dict[str, Any] = {}
         try:
-            normalised = form.normalise(answers, today=today, subject=data_subject)
+            normalised = form.normalise(prefilled(form, answers, identity), today=today,
+                                        subject=data_subject)
         except ValidationFailed as invalid:
             errors += invalid.errors
         if errors:
@@ -209,6 +246,7 @@ class Application(RecordedAggregate):
             if contact_email
             else None,
             answers=with_owner(normalised, owner),
+            identity=identity.recorded(data_subject, owner) if identity else None,
         )
 
     # -- lifecycle ---------------------------------------------------------

@@ -18,6 +18,8 @@ from datetime import date
 from typing import Any, ClassVar
 
 from domain.errors import FieldError
+from domain.kana import SCRIPTS, matches_script, to_script
+from domain.wareki import WarekiError, parse_date_input
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
@@ -95,6 +97,14 @@ def _date_spec(value: Any, path: str) -> list[FieldError]:
                 "日付をYYYY-MM-DDの形式で指定してください",
             )
         ]
+    return []
+
+
+def _script_spec(value: Any, path: str) -> list[FieldError]:
+    if value not in SCRIPTS:
+        return [schema_error(path, "choice", f"must be one of {', '.join(SCRIPTS)}",
+                             "hiragana・katakana・halfwidth のいずれかを指定してください",
+                             allowed=list(SCRIPTS))]
     return []
 
 
@@ -191,6 +201,11 @@ class FieldType:
     ) -> list[FieldError]:
         return []
 
+    def holds_personal(self, constraints: Mapping[str, Any]) -> bool:
+        """Whether answers hold personal values although the field itself is not
+        marked personal (a repeating group with personal fields)."""
+        return False
+
     # answers ----------------------------------------------------------------
     def is_missing(self, value: Any) -> bool:
         """No answer: ``None`` or a blank string (which HTML forms send for empty inputs)."""
@@ -230,6 +245,7 @@ class TextType(FieldType):
     name = "text"
     constraint_specs = {
         "min_length": _length_spec, "max_length": _length_spec, "multiline": _bool_spec,
+        "script": _script_spec,
     }
     expected_en = "text"
     expected_ja = "{label}は文字で入力してください"
@@ -248,6 +264,12 @@ class TextType(FieldType):
         if high is not None and len(text) > high:
             c.fail("max_length", f"{{label}} must be at most {high} characters",
                    f"{{label}}は{high}文字以内で入力してください", max_length=high)
+        if (script := c.constraints.get("script")) is not None:
+            text = to_script(text, script)
+            if not matches_script(text, script):
+                en, ja = SCRIPTS[script]
+                c.fail("script", f"{{label}} must be written in {en}",
+                       f"{{label}}は{ja}で入力してください", script=script)
         return text
 
 
@@ -314,9 +336,16 @@ class DateType(FieldType):
             return self.wrong_type(c)
         day = parse_iso_date(value)
         if day is None:
-            c.fail("date_format", "{label} must be a valid date as YYYY-MM-DD",
-                   "{label}は正しい日付をYYYY-MM-DDの形式で入力してください")
-            return None
+            try:  # 和暦 (令和8年4月1日, R8.4.1) is accepted too
+                day = parse_date_input(value)
+            except WarekiError as bad:
+                if bad.rule == "era_range" and bad.era is not None:
+                    c.fail("era_range", f"{{label}}: the date is outside the {bad.era.letter} era",
+                           f"{{label}}の日付は{bad.era.name}の期間にありません", era=bad.era.name)
+                else:
+                    c.fail("date_format", "{label} must be a valid date as YYYY-MM-DD",
+                           "{label}は正しい日付をYYYY-MM-DDの形式で入力してください")
+                return None
         low, high = c.constraints.get("min"), c.constraints.get("max")
         if low is not None and day < date.fromisoformat(low):
             c.fail("min", f"{{label}} must be on or after {low}",

@@ -6,7 +6,10 @@ A schema serialises to plain dicts (stored in events and seed data)::
       "type": "number", "required": true, "personal": false,
       "constraints": {"min": 1, "max": 10, "integer": true}}, ...]}
 
-Field types and their constraints live in :mod:`domain.form_fields`.
+Field types and their constraints live in :mod:`domain.form_fields` (text,
+number, date, choice, boolean), :mod:`domain.form_fields_jp` (postal code,
+phone, e-mail, address, attachment) and :mod:`domain.form_groups` (repeating
+groups; ``show_if`` conditions, a property of any field).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import domain.form_fields_jp  # noqa: F401  (registers its field types)
 from domain.errors import FieldError, ValidationFailed
 from domain.form_fields import (
     Check,
@@ -27,6 +31,7 @@ from domain.form_fields import (
     registered_types,
     schema_error,
 )
+from domain.form_groups import condition_errors, is_shown, show_if_problems
 from domain.personal import PersonalData
 from domain.privacy import (
     INDIVIDUAL_NUMBER_RULE,
@@ -48,7 +53,9 @@ __all__ = [
 FIELD_TYPES: tuple[str, ...] = registered_types()
 
 KEY_PATTERN = re.compile(r"^[a-z][A-Za-z0-9_]{0,63}$")
-_FIELD_PROPERTIES = ("key", "label_ja", "label_en", "type", "required", "personal", "constraints")
+_FIELD_PROPERTIES = (
+    "key", "label_ja", "label_en", "type", "required", "personal", "constraints", "show_if",
+)
 _NAMES_JA = {
     "key": "キー", "label_ja": "項目名（日本語）", "label_en": "項目名（英語）",
     "type": "項目の種類", "required": "必須かどうか", "personal": "個人情報かどうか",
@@ -152,6 +159,7 @@ def _field_problems(d: Any, path: str) -> list[FieldError]:
                                    "constraints must be an object",
                                    "制約はオブジェクトで指定してください"))
         constraints = None
+    errors += show_if_problems(d.get("show_if"), child_path(path, "show_if"))
     kind = d.get("type")
     if isinstance(kind, str) and kind:
         ft = field_type(kind)
@@ -175,9 +183,11 @@ class FormField:
     required: bool = False
     personal: bool = False
     constraints: Mapping[str, Any] = field(default_factory=FrozenDict)
+    show_if: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "constraints", _freeze(self.constraints))
+        object.__setattr__(self, "show_if", _freeze(self.show_if))
         errors = _field_problems(self._as_dict(), "field")
         if errors:
             raise ValidationFailed(errors)
@@ -194,11 +204,21 @@ class FormField:
         return cls(
             key=d["key"], label_ja=d["label_ja"], label_en=d["label_en"], type=d["type"],
             required=d.get("required", False), personal=d.get("personal", False),
-            constraints=d.get("constraints", {}),
+            constraints=d.get("constraints", {}), show_if=d.get("show_if"),
         )
 
+    @staticmethod
+    def type_of(d: Mapping[str, Any]) -> FieldType:
+        """The type of a checked serialised field."""
+        ft = field_type(d["type"])
+        assert ft is not None
+        return ft
+
     def _as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _FIELD_PROPERTIES}
+        d = {name: getattr(self, name) for name in _FIELD_PROPERTIES}
+        if d["show_if"] is None:  # stored forms without conditions keep their shape
+            del d["show_if"]
+        return d
 
     def to_dict(self) -> dict[str, Any]:
         return _thaw(self._as_dict())
@@ -215,7 +235,7 @@ class FormField:
         return tuple(ChoiceOption(**o) for o in self.constraints.get("options", ()))
 
 
-def _duplicate_key_errors(keys: list[Any]) -> list[FieldError]:
+def _duplicate_key_errors(keys: list[Any], path: str = "form.fields") -> list[FieldError]:
     seen: set[str] = set()
     errors = []
     for i, key in enumerate(keys):
@@ -223,12 +243,25 @@ def _duplicate_key_errors(keys: list[Any]) -> list[FieldError]:
             continue
         if key in seen:
             errors.append(schema_error(
-                child_path(item_path("form.fields", i), "key"), "duplicate_key",
+                child_path(item_path(path, i), "key"), "duplicate_key",
                 f"key {key!r} is used by another field", f"キー「{key}」が重複しています",
                 key=key,
             ))
         seen.add(key)
     return errors
+
+
+def group_field_problems(raw_fields: Any, path: str) -> list[FieldError]:
+    """Everything wrong with the fields of a repeating group, at ``path``."""
+    if not isinstance(raw_fields, (list, tuple)) or not raw_fields:
+        return [schema_error(path, "type", "fields must be a non-empty list",
+                             "項目を1つ以上のリストで指定してください")]
+    errors: list[FieldError] = []
+    for i, raw in enumerate(raw_fields):
+        errors += _field_problems(raw, item_path(path, i))
+    errors += _duplicate_key_errors(
+        [raw.get("key") if isinstance(raw, Mapping) else None for raw in raw_fields], path)
+    return errors + condition_errors(raw_fields, path)
 
 
 def _version_problems(version: Any) -> list[FieldError]:
@@ -252,7 +285,8 @@ class FormSchema:
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", tuple(self.fields))
         errors = _version_problems(self.version) + _duplicate_key_errors(
-            [f.key for f in self.fields])
+            [f.key for f in self.fields]) + condition_errors(
+            [f.to_dict() for f in self.fields], "form.fields")
         if errors:
             raise ValidationFailed(errors)
 
@@ -281,6 +315,7 @@ class FormSchema:
             errors += _field_problems(raw, item_path("form.fields", i))
         errors += _duplicate_key_errors(
             [raw.get("key") if isinstance(raw, Mapping) else None for raw in raw_fields])
+        errors += condition_errors(raw_fields, "form.fields")
         if errors:
             raise ValidationFailed(errors)
         return cls(version=d["version"], fields=tuple(FormField._build(f) for f in raw_fields))
@@ -337,10 +372,15 @@ def check_answers(
                                "回答の形式が正しくありません", {"expected": "object"})]
     errors: list[FieldError] = []
     canonical: dict[str, Any] = {}
+    hidden: set[str] = set()
     for f in fields:
         ft = f.field_type
         c = Check(child_path(path, f.key), f.label_ja, f.label_en, f.constraints, today)
         value = answers.get(f.key)
+        if f.show_if is not None and (
+                f.show_if["field"] in hidden or not is_shown(f.show_if, answers, canonical)):
+            hidden.add(f.key)  # not asked: not required, and its answer is dropped
+            continue
         if ft.is_missing(value):
             if f.required:
                 c.fail("required", "{label} is required", "{label}は必須です")
@@ -355,7 +395,8 @@ def check_answers(
         else:
             result = ft.check(value, c)
             if not c.errors:
-                canonical[f.key] = personal(result) if personal and f.personal else result
+                is_personal = f.personal or ft.holds_personal(f.constraints)
+                canonical[f.key] = personal(result) if personal and is_personal else result
         errors += c.errors
     known = {f.key for f in fields}
     for key in answers:

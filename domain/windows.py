@@ -3,6 +3,7 @@ is opened by a member of staff and closed again."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID, uuid5
 
 from domain.context import CommandContext
@@ -10,6 +11,7 @@ from domain.departments import name_errors
 from domain.errors import FieldError, InvalidTransition, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
 from domain.queues import Queue
+from domain.visits import instant
 
 MAX_WINDOW_NUMBER = 999
 MAX_QUEUES_PER_WINDOW = 20
@@ -34,6 +36,7 @@ class WindowDefined(Created):
         aggregate.departments = list(self.departments)
         aggregate.open = False
         aggregate.staff = None
+        aggregate.schedule = []
 
 
 class WindowOpened(Event):
@@ -50,6 +53,17 @@ class WindowClosed(Event):
         aggregate.staff = None
 
 
+class WindowSchedulePublished(Event):
+    """The published staffing plan of the window: it serves its queues in each
+    ``[open, close)`` period (UTC ISO instants, sorted, not overlapping). A new
+    publication replaces the previous plan."""
+
+    periods: list[list[str]]
+
+    def apply(self, aggregate: Window) -> None:
+        aggregate.schedule = [list(p) for p in self.periods]
+
+
 class Window(RecordedAggregate):
     """A counter position (窓口 1番) serving one or more queues."""
 
@@ -59,6 +73,7 @@ class Window(RecordedAggregate):
     departments: list[str]
     open: bool
     staff: str | None
+    schedule: list[list[str]]  # published [open, close) periods
 
     def __init__(self) -> None:
         """State comes from the events' ``apply`` methods."""
@@ -106,6 +121,18 @@ class Window(RecordedAggregate):
             raise InvalidTransition(f"window {self.number} is not open",
                                     message_ja=f"{self.number}番窓口は開いていません")
         self.record(ctx, WindowClosed)
+
+    def publish_schedule(self, ctx: CommandContext, periods: list[tuple[datetime, datetime]]) -> None:
+        ordered = sorted(periods)
+        for i, (start, end) in enumerate(ordered):
+            if start.tzinfo is None or end.tzinfo is None or not start < end:
+                raise ValidationFailed.single(f"periods[{i}]", "range", "open < close, timezone-aware",
+                                              "開始時刻は終了時刻より前にしてください")
+            if i and ordered[i - 1][1] > start:
+                raise ValidationFailed.single(f"periods[{i}]", "overlap", "periods must not overlap",
+                                              "時間帯が重複しています")
+        self.record(ctx, WindowSchedulePublished,
+                    periods=[[instant(a), instant(b)] for a, b in ordered])
 
     def require_open(self) -> None:
         if not self.open:

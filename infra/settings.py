@@ -47,9 +47,23 @@ class Settings(BaseSettings):
     # payments: active webhook secrets, comma-separated (several during rotation)
     payment_webhook_secrets: SecretStr | None = Field(None, repr=False)
     payment_webhook_tolerance: int = Field(300, ge=1, le=3600)
+    # payments: the provider adapter (unset URL: no provider, online payments end in `error`)
+    payment_provider_url: str | None = None
+    payment_provider_api_key: SecretStr | None = Field(None, repr=False)
+    payment_provider_timeout: float = Field(10.0, gt=0, le=120)
+    # the sweep (`madoguchi payments sweep`): poll payments left open this many minutes,
+    # expire unpaid ones after this many minutes
+    payment_poll_after: int = Field(15, ge=1, le=7 * 24 * 60)
+    payment_expire_after: int = Field(90, ge=1, le=30 * 24 * 60)
     # tamper evidence: Ed25519 key (PEM text or file path) and automatic checkpoints
     audit_signing_key: str | None = Field(None, repr=False)
     audit_checkpoint_every: int = Field(1000, ge=0, le=10_000_000)
+    # online identity (JPKI 署名用電子証明書, docs/identity.md): J-LIS CA certificates
+    # and CRLs (a PEM/DER file or a directory of them), and the HMAC key of the
+    # recorded certificate serial hash (a dev key file outside production)
+    jpki_trust_anchors: Path | None = None
+    jpki_crls: Path | None = None
+    jpki_serial_hash_key: SecretStr | None = Field(None, repr=False)
 
     @property
     def uses_postgres(self) -> bool:
@@ -82,6 +96,16 @@ class Settings(BaseSettings):
         if self.env == "production":
             return None
         return dev_secret.load_or_create(self.dev_jwt_secret_path)
+
+    @property
+    def effective_jpki_serial_hash_key(self) -> bytes | None:
+        """The configured key; outside production without one, a development key
+        under the data directory (generated on first use); in production, None."""
+        if self.jpki_serial_hash_key is not None:
+            return self.jpki_serial_hash_key.get_secret_value().encode("utf-8")
+        if self.env == "production":
+            return None
+        return dev_secret.load_or_create(self.data_dir / "dev-jpki-serial-hash-key").encode("ascii")
 
     @property
     def events_path(self) -> Path:

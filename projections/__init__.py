@@ -11,10 +11,13 @@ def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = N
     from projections.audit_chain import AuditChain
     from projections.audit_index import AuditIndex
     from projections.department_inbox import DepartmentInbox
+    from projections.dx_dashboard import DxDashboard
     from projections.payments import Payments
     from projections.personal_data_access import PersonalDataAccesses
     from projections.procedure_catalogue import ProcedureCatalogue
     from projections.queue_board import QueueBoard
+    from projections.wait_prediction import WaitPredictions
 
     return [ProcedureCatalogue(), ApplicationStatus(vault), DepartmentInbox(), audit_chain or AuditChain(),
-            AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments()]
+            AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(), WaitPredictions(),
+            DxDashboard()]

@@ -4,7 +4,7 @@ refunds, daily totals per department and method, and the cashless share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from application.ports import ViewCursor
@@ -276,3 +276,43 @@ def cashless_share(session: ReadSession, first_day: date, last_day: date,
             totals[1] += int(count)
             totals[3] += int(amount)
     return [CashlessShare(d, *v) for d, v in sorted(by_dept.items())]
+
+
+def open_online_payments(session: ReadSession, created_before: str | None = None) -> list[str]:
+    """Ids of online payments not finished (created, started, capturable), oldest
+    first; ``created_before``: only those created before that ISO instant."""
+    t = session.tables(Payments.name)
+    session.cur.execute(
+        t.sql("SELECT id, created_at FROM {payment_status}"
+              " WHERE status IN ('created', 'started', 'capturable') AND receipt_number IS NULL"
+              " ORDER BY created_at, position"))
+    rows = session.cur.fetchall()
+    if created_before is None:
+        return [r[0] for r in rows]
+    limit = datetime.fromisoformat(created_before)
+    return [r[0] for r in rows if datetime.fromisoformat(r[1]) < limit]
+
+
+def online_payments_for_reconciliation(session: ReadSession, day: date,
+                                       provider_payment_ids: list[str]) -> list[PaymentView]:
+    """Online payments paid on ``day`` (the city's calendar) and those with any of
+    ``provider_payment_ids``."""
+    t = session.tables(Payments.name)
+    session.cur.execute(
+        t.sql(f"SELECT {_COLUMNS} FROM {{payment_status}}"
+              " WHERE provider_payment_id IS NOT NULL AND status = 'success'"))
+    found = {row[0]: row for row in session.cur.fetchall()
+             if row[18] and paid_day(row[18]) == day.isoformat()}
+    wanted = sorted(set(provider_payment_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        session.cur.execute(
+            t.sql(f"SELECT {_COLUMNS} FROM {{payment_status}} WHERE provider_payment_id IN ({marks})"),
+            chunk)
+        found.update({row[0]: row for row in session.cur.fetchall()})
+    return [_view(session, t, row) for row in found.values()]
+
+
+def paid_day(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(CITY_TIMEZONE).date().isoformat()

@@ -122,6 +122,16 @@ def _register_subcommands() -> None:
     from api.cli import privacy
 
     app.add_typer(privacy.app, name="privacy")
+    from api.cli import export
+
+    app.add_typer(export.app, name="export")
+    from api.cli import payments, sandbox
+
+    app.add_typer(payments.app, name="payments")
+    app.command("sandbox-provider")(sandbox.sandbox_provider)
+    from api.cli import simulate
+
+    app.add_typer(simulate.app, name="simulate")
 
 
 _register_subcommands()

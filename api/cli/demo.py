@@ -18,7 +18,7 @@ def load_demo(container: Container) -> None:
         with console.status("Loading the demo city (下野市) through commands…"):
             summary = load_demo_city(
                 container.catalogue, container.applications, now=container.clock.now(),
-                payments=container.payments,
+                payments=container.payments, surveys=container.surveys,
             )
     except DemoAlreadyLoaded:
         console.print("[yellow]The demo city is already loaded.[/yellow]")

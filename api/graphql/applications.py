@@ -19,6 +19,7 @@ from api.graphql.types import (
     PageInfo,
 )
 from application.access import Rule, authorize
+from application.identity import Signature
 from domain.application_status import Status
 from domain.errors import Forbidden, NotFound
 from projections import application_status as status_model
@@ -29,6 +30,16 @@ INBOX = (inbox_model.DepartmentInbox.name,)
 MAX_PAGE = 100
 
 
+@strawberry.input(description="マイナンバーカードの署名 / a My Number card (JPKI) signature, see docs/identity.md")
+class SignatureInput:
+    certificate: str = strawberry.field(description="署名用電子証明書 (base64 DER)")
+    signature: str = strawberry.field(
+        description="base64 signature over the UTF-8 bytes of the canonical JSON "
+        "{procedureCode, formVersion, answers, nonce} (sorted keys, no spaces)")
+    nonce: str = strawberry.field(description="from signingChallenge")
+    algorithm: str = "SHA256withRSA"
+
+
 @strawberry.input
 class SubmitApplicationInput:
     procedure_code: str
@@ -37,6 +48,15 @@ class SubmitApplicationInput:
     answers: JSON
     form_version: int | None = None
     contact_email: str | None = None
+    signature: SignatureInput | None = None
+
+
+@strawberry.type
+class SigningChallengePayload:
+    id: str
+    position: int
+    nonce: str = strawberry.field(description="sign it within the submission; single use")
+    expires_at: str = strawberry.field(description="ISO 8601; ten minutes after issue")
 
 
 def _scoped_department(ctx: ApiContext, operation: str, department: str | None) -> str | None:
@@ -125,12 +145,23 @@ class ApplicationMutation:
         self, info: Info[ApiContext, None], input: SubmitApplicationInput
     ) -> CommandPayload:
         applications = info.context.container.applications
+        signature = input.signature
         return await info.context.execute(
             applications.submit,
             procedure_code=input.procedure_code, channel=input.channel.value,
             applicant_name=input.applicant_name, answers=input.answers,
             form_version=input.form_version, contact_email=input.contact_email,
+            signature=Signature(signature.certificate, signature.signature, signature.algorithm,
+                                signature.nonce) if signature else None,
         )
+
+    @strawberry.mutation(description="署名用の確認コード / a single-use nonce to sign, valid for ten minutes")
+    async def signing_challenge(self, info: Info[ApiContext, None], procedure_code: str) -> SigningChallengePayload:
+        ctx = info.context
+        issued = await ctx.run(ctx.container.applications.challenges.issue, ctx.command_context(),
+                               procedure_code)
+        return SigningChallengePayload(id=issued.id, position=issued.position, nonce=issued.nonce,
+                                       expires_at=issued.expires_at.isoformat())
 
     @strawberry.mutation(description="受付 / receive")
     async def receive_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:

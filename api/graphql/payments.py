@@ -136,6 +136,37 @@ class CashlessShare:
     share: float = strawberry.field(description="cashless payments / all payments (by count)")
 
 
+@strawberry.type
+class ReconciliationLine:
+    provider_payment_id: str
+    payment_id: str | None = strawberry.field(description="ours; null when the report names a payment we do not know")
+    department: str | None
+    our_amount: int | None = strawberry.field(description="円 captured as we recorded it")
+    settled_amount: int | None = strawberry.field(description="円 in the provider's settlement report")
+    our_status: str | None
+    late_success: bool = strawberry.field(description="the money was taken after we had given the payment up")
+
+
+@strawberry.type
+class PaymentReconciliation:
+    date: str
+    balanced: bool
+    matched: list[ReconciliationLine]
+    missing_in_settlement: list[ReconciliationLine] = strawberry.field(
+        description="paid on our side that day, absent from the provider's report")
+    missing_in_ledger: list[ReconciliationLine] = strawberry.field(
+        description="captured by the provider, but not a success on our side")
+    amount_mismatches: list[ReconciliationLine]
+    refund_rows: int = strawberry.field(description="refund lines in the report (not reconciled here)")
+
+
+def _lines(items) -> list[ReconciliationLine]:
+    return [ReconciliationLine(provider_payment_id=i.provider_payment_id, payment_id=i.payment_id,
+                               department=i.department, our_amount=i.our_amount,
+                               settled_amount=i.settled_amount, our_status=i.our_status,
+                               late_success=i.late_success) for i in items]
+
+
 def _idempotency_key(info: Info[ApiContext, None]) -> str | None:
     request = getattr(info.context, "request", None)
     return request.headers.get("idempotency-key") if request is not None else None
@@ -210,6 +241,23 @@ class PaymentQuery:
         return [CashlessShare(department=r.department, count=r.count, cashless_count=r.cashless_count,
                               amount=r.amount, cashless_amount=r.cashless_amount, share=r.share)
                 for r in rows]
+
+    @strawberry.field(description="消込 / reconcile our online payments of a day (Japan time) with the "
+                                  "provider's settlement report (CSV)")
+    async def payment_reconciliation(self, info: Info[ApiContext, None], date: date, settlement_csv: str,
+                                     department: str | None = None,
+                                     at_least_position: int | None = None) -> PaymentReconciliation:
+        from api.payment_jobs import reconciliation
+
+        ctx = info.context
+        scoped = _scope(ctx, "paymentReconciliation", department)
+        await ctx.wait_for(at_least_position, PAYMENTS)
+        report = await ctx.run(reconciliation, ctx.container, date, settlement_csv, scoped, catch_up=False)
+        return PaymentReconciliation(
+            date=report.day, balanced=report.balanced, matched=_lines(report.matched),
+            missing_in_settlement=_lines(report.missing_in_settlement),
+            missing_in_ledger=_lines(report.missing_in_ledger),
+            amount_mismatches=_lines(report.amount_mismatches), refund_rows=report.refund_rows)
 
 
 @strawberry.type

@@ -12,18 +12,20 @@ from strawberry.tools import merge_types
 from api.graphql.applications import ApplicationMutation, ApplicationQuery
 from api.graphql.audit import AuditQuery
 from api.graphql.catalogue import CatalogueMutation, CatalogueQuery
+from api.graphql.dashboards import DashboardMutation, DashboardQuery
 from api.graphql.hardening import GraphQLLimits, hardening_extensions
 from api.graphql.payments import PaymentMutation, PaymentQuery
 from api.graphql.privacy import PrivacyMutation, RedactIndividualNumbers
 from api.graphql.tamper_evidence import TamperEvidenceQuery
+from api.graphql.templates import TemplateMutation, TemplateQuery
 from api.graphql.visits import VisitMutation, VisitQuery
 from api.rate_limit import RateLimitExtension
 
 # One module per capability; each contributes its queries and mutations here.
 Query = merge_types("Query", (CatalogueQuery, ApplicationQuery, TamperEvidenceQuery, AuditQuery, VisitQuery,
-                                 PaymentQuery))
+                                 PaymentQuery, DashboardQuery, TemplateQuery))
 Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation, VisitMutation, PrivacyMutation,
-                                       PaymentMutation))
+                                       PaymentMutation, DashboardMutation, TemplateMutation))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 

@@ -61,6 +61,8 @@ class FormField:
     required: bool
     personal: bool
     constraints: JSON
+    show_if: JSON | None = strawberry.field(
+        default=None, description="表示条件 / shown only when another answer has this value")
 
 
 @strawberry.type
@@ -101,7 +103,7 @@ class Procedure:
                 FormField(
                     key=f["key"], label_ja=f["label_ja"], label_en=f["label_en"], type=f["type"],
                     required=bool(f.get("required")), personal=bool(f.get("personal")),
-                    constraints=f.get("constraints", {}),
+                    constraints=f.get("constraints", {}), show_if=f.get("show_if"),
                 )
                 for f in v.form["fields"]
             ],
@@ -223,10 +225,14 @@ class FormFieldInput:
     required: bool = False
     personal: bool = False
     constraints: JSON | None = None
+    show_if: JSON | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "key": self.key, "label_ja": self.label_ja, "label_en": self.label_en,
             "type": self.type, "required": self.required, "personal": self.personal,
             "constraints": self.constraints or {},
         }
+        if self.show_if is not None:
+            d["show_if"] = self.show_if
+        return d

@@ -23,6 +23,7 @@ from application.demo.answers import Person, generate_answers
 from application.demo.catalogue import DEMO_APPLICANTS, DEPARTMENTS, PROCEDURES
 from application.payments import PaymentService
 from application.results import CommandResult
+from application.survey import SurveyService
 from domain.application_status import Status
 from domain.context import CITY_TIMEZONE, Actor, CommandContext
 from domain.payments import PaymentRequired
@@ -93,6 +94,7 @@ def load_demo_city(
     seed: int = 2026,
     application_count: int = 320,
     payments: PaymentService | None = None,
+    surveys: SurveyService | None = None,
 ) -> DemoSummary:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -136,6 +138,9 @@ def load_demo_city(
             result = getattr(applications, step.kind)(c, ids[step.app])
         results.append(result)
 
+    if surveys is not None:
+        results += _survey(surveys, procedures, now, ctx)
+
     by_status = Counter(plan.status.value for plan in plans)
     by_channel = Counter(plan.channel for plan in plans)
     return DemoSummary(
@@ -147,6 +152,49 @@ def load_demo_city(
         by_channel={ch: by_channel.get(ch, 0) for ch in CHANNELS},
         last_position=max(r.position for r in results),
     )
+
+
+DX_TEAM = Actor("demo-dx-team", "admin")
+SURVEY_CODE = "dx-2026"
+SURVEY_OWNERS = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村"]
+SURVEY_BLOCKERS = ["", "押印が必要（規則改正待ち）", "添付書類の原本確認が必要", "基幹システムとの連携が未整備"]
+
+
+def _survey(surveys: SurveyService, procedures: list[Procedure], now: datetime, ctx: Any) -> list[CommandResult]:
+    """The DX team's survey: opened 40 days ago, due 10 days ago; every department
+    but the last has answered about each procedure not yet online (and about its
+    first procedure), one answer revised; a third of the target dates have passed."""
+    rng = random.Random(7)
+    departments = [d["code"] for d in DEPARTMENTS]
+    results = [surveys.open_survey(
+        ctx(DX_TEAM, now - timedelta(days=40)), code=SURVEY_CODE, title="手続オンライン化調査（令和8年度）",
+        deadline=(now - timedelta(days=10)).astimezone(CITY_TIMEZONE).date().isoformat(),
+        departments=departments)]
+    today = now.astimezone(CITY_TIMEZONE).date()
+    answered = set(departments[:-1])  # the last department has not answered: a reminder
+    n = 0
+    seen: set[str] = set()
+    for procedure in procedures:
+        first = procedure.department not in seen  # every department answers at least once
+        seen.add(procedure.department)
+        if procedure.department not in answered or (procedure.online and not first):
+            continue
+        n += 1
+        staff = Actor(f"demo-staff-{procedure.department}", "staff", procedure.department)
+        possible = n % 5 != 0
+        target = (today + timedelta(days=rng.randint(-60, -5) if n % 3 == 0 else rng.randint(10, 300))) \
+            if possible else None
+        at = now - timedelta(days=30 - n % 20, hours=1)
+        results.append(surveys.answer(
+            ctx(staff, at), SURVEY_CODE, procedure_code=procedure.code, online_possible=possible,
+            owner=f"{rng.choice(SURVEY_OWNERS)}（{procedure.department}）",
+            target_date=target.isoformat() if target else None, blockers=rng.choice(SURVEY_BLOCKERS)))
+        if n == 2 and target is not None:  # a department revises its plan: later, same procedure
+            results.append(surveys.answer(
+                ctx(staff, at + timedelta(days=3)), SURVEY_CODE, procedure_code=procedure.code,
+                online_possible=True, owner=f"{SURVEY_OWNERS[0]}（{procedure.department}）",
+                target_date=(target + timedelta(days=60)).isoformat(), blockers="予算確保のため延期"))
+    return results
 
 
 def _pay_at_counter(payments: PaymentService, c: CommandContext, app_id: str, index: int) -> None:

@@ -159,6 +159,14 @@ class World:
             self.ctx(), self.application(target), "counter_cash", self.fresh("R"))
         return result.id
 
+    # -- DX survey campaigns -----------------------------------------------------
+    def survey(self) -> str:
+        """A fresh survey asking shimin and zeimu."""
+        code = self.fresh("survey")
+        self.container.surveys.open_survey(self.ctx(), code=code, title="オンライン化調査",
+                                           deadline="2026-05-31", departments=[SHIMIN, ZEIMU])
+        return code
+
     def catch_up(self) -> None:
         self.container.engine.catch_up()
 
@@ -207,6 +215,11 @@ EXAMPLES: dict[str, Example] = {
     "publishProcedureOnline": _by_code("publishProcedureOnline", online=False),
     "withdrawProcedureOnline": _by_code("withdrawProcedureOnline", online=True),
     "retireProcedure": _by_code("retireProcedure", online=True),
+    "procedureTemplates": _query("{ procedureTemplates { code } }"),
+    "defineProcedureFromTemplate": lambda w, t, role: Call(
+        "mutation($c: String!, $d: String!) { defineProcedureFromTemplate(templateCode: \"survey\","
+        " code: $c, nameJa: \"アンケート\", nameEn: \"Survey\", department: $d) { id } }",
+        {"c": w.fresh("tpl"), "d": t.dept}),
     # applications
     "application": lambda w, t, role: Call(
         "query($id: ID!) { application(id: $id) { id applicantName } }", {"id": w.application(t)}),
@@ -224,6 +237,9 @@ EXAMPLES: dict[str, Example] = {
     "rejectApplication": _by_id("rejectApplication", "received", ', reason: "要件外"'),
     "completeApplication": _by_id("completeApplication", "approved"),
     "withdrawApplication": _by_id("withdrawApplication", "submitted"),
+    "signingChallenge": lambda w, t, role: Call(
+        "mutation($c: String!) { signingChallenge(procedureCode: $c) { nonce expiresAt } }",
+        {"c": f"{t.dept}-main"}),
     # audit
     "auditEvents": _query("{ auditEvents(first: 5) { nodes { position payload } } }"),
     "personalDataAccesses": _query("{ personalDataAccesses(first: 5) { nodes { applicationId } } }"),
@@ -279,6 +295,9 @@ EXAMPLES: dict[str, Example] = {
     "cashlessShare": lambda w, t, role: Call(
         "query($d: String) { cashlessShare(fromDate: \"2026-04-01\", toDate: \"2026-04-30\","
         " department: $d) { share } }", {"d": t.dept}),
+    "paymentReconciliation": lambda w, t, role: Call(
+        "query($d: String) { paymentReconciliation(date: \"2026-04-01\", department: $d, settlementCsv:"
+        " \"settled_on,type,provider_payment_id,reference,amount\\n\") { balanced } }", {"d": t.dept}),
     "createPayment": lambda w, t, role: Call(
         "mutation($id: ID!) { createPayment(applicationId: $id, method: CREDIT_CARD) { id } }",
         {"id": w.application(t)}),
@@ -290,7 +309,31 @@ EXAMPLES: dict[str, Example] = {
     "requestRefund": lambda w, t, role: Call(
         "mutation($id: ID!) { requestRefund(paymentId: $id, amount: 300, expectedRefundable: 300) { id } }",
         {"id": w.payment(t)}),
+    # DX dashboards and survey campaigns
+    "cityDashboard": _query('{ cityDashboard(from: "2026-03-01", to: "2026-04-30") { months { applications } } }'),
+    "departmentDashboards": _query(
+        '{ departmentDashboards(from: "2026-03-01", to: "2026-04-30") { department months { visits } } }'),
+    "departmentDashboard": lambda w, t, role: Call(
+        'query($c: String!) { departmentDashboard(code: $c, from: "2026-03-01", to: "2026-04-30")'
+        " { months { onlineRate } plans { owner } } }", {"c": t.dept}),
+    "survey": lambda w, t, role: Call(
+        "query($c: String!) { survey(code: $c) { unansweredDepartments answers { owner } } }",
+        {"c": w.survey()}),
+    "openSurvey": lambda w, t, role: Call(
+        'mutation($c: String!, $d: [String!]!) { openSurvey(code: $c, title: "調査", deadline: "2026-05-31",'
+        " departments: $d) { id } }", {"c": w.fresh("survey-new"), "d": [t.dept]}),
+    "answerSurvey": lambda w, t, role: Call(
+        "mutation($c: String!, $p: String!) { answerSurvey(code: $c, procedureCode: $p, onlinePossible: true,"
+        ' owner: "佐藤", targetDate: "2026-09-30", blockers: "押印") { id } }',
+        {"c": w.survey(), "p": f"{t.dept}-main"}),
+    **{f"GET /exports/dashboards/{scope}.{fmt}": (
+        lambda w, t, role, scope=scope, fmt=fmt: Call(
+            http=f"GET /exports/dashboards/{scope}.{fmt}?from=2026-03-01&to=2026-04-30"
+                 + (f"&department={t.dept}" if scope == "department" else "")))
+       for scope in ("city", "department") for fmt in ("csv", "json")},
     # HTTP endpoints
+    "POST /attachments": lambda w, t, role: Call(
+        http="POST /attachments?name=a.pdf", body=b"%PDF-1.4", headers={"content-type": "application/pdf"}),
     "POST /webhooks/payments": lambda w, t, role: Call(http="POST /webhooks/payments", body=b"{}"),
     "GET /healthz": lambda w, t, role: Call(http="GET /healthz"),
     "GET /readyz": lambda w, t, role: Call(http="GET /readyz"),

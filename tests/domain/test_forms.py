@@ -261,7 +261,8 @@ def test_nested_answers_get_nested_paths(form):
 
 
 def test_field_types():
-    assert set(FIELD_TYPES) == {"text", "number", "date", "choice", "boolean"}
+    assert set(FIELD_TYPES) == {"text", "number", "date", "choice", "boolean", "postal_code",
+                                "phone", "email", "address", "attachment", "group"}
 
 
 def test_defaults_of_a_field():

@@ -1,0 +1,63 @@
+"""Uploading attachments (添付ファイル): bytes into the blob store, a reference back.
+
+The reference (``{"blob", "media_type", "size", "name"}``) is what an
+``attachment`` field's answer holds. Limits: those of the named procedure's
+field when ``procedure`` and ``field`` are given, else the defaults (10 MiB;
+PDF, JPEG, PNG)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.access import authorize
+from application.catalogue import CatalogueService
+from application.ports import BlobStore
+from domain.context import Actor
+from domain.errors import FieldError, ValidationFailed
+from domain.form_fields_jp import DEFAULT_MAX_BYTES, media_type_allowed
+from domain.privacy import contains_individual_number, individual_number_error
+
+DEFAULT_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
+OPERATION = "POST /attachments"
+MAX_REQUEST_BYTES = 50 * 1024 * 1024  # the largest max_bytes a field may set
+
+
+class AttachmentService:
+    def __init__(self, blobs: BlobStore, catalogue: CatalogueService) -> None:
+        self.blobs = blobs
+        self.catalogue = catalogue
+
+    def limits(self, procedure: str | None, field: str | None) -> tuple[int, tuple[str, ...]]:
+        if not procedure or not field:
+            return DEFAULT_MAX_BYTES, DEFAULT_MEDIA_TYPES
+        form_field = self.catalogue.get_procedure(procedure).current_form.field(field)
+        if form_field is None or form_field.type != "attachment":
+            raise ValidationFailed([FieldError(
+                "field", "unknown_field", f"{field} is not an attachment field of {procedure}",
+                "指定された項目は添付ファイルの項目ではありません")])
+        c = form_field.constraints
+        return c.get("max_bytes", DEFAULT_MAX_BYTES), tuple(c.get("media_types") or ())
+
+    def upload(self, actor: Actor, data: bytes, *, media_type: str, name: str,
+               procedure: str | None = None, field: str | None = None) -> dict[str, Any]:
+        authorize(actor, OPERATION)
+        max_bytes, media_types = self.limits(procedure, field)
+        media_type = media_type.split(";", 1)[0].strip().lower()
+        errors = []
+        if contains_individual_number(name):
+            errors.append(individual_number_error("name", "the file name", "ファイル名"))
+        elif not name.strip() or len(name) > 255:
+            errors.append(FieldError("name", "required", "a file name of at most 255 characters is required",
+                                     "ファイル名（255文字以内）を指定してください"))
+        if len(data) > max_bytes:
+            errors.append(FieldError("file", "max_bytes", f"the file must be at most {max_bytes} bytes",
+                                     f"ファイルは{max_bytes}バイト以下にしてください",
+                                     {"max_bytes": max_bytes}))
+        if not media_type_allowed(media_type, media_types):
+            errors.append(FieldError("file", "media_type", "this type of file is not accepted",
+                                     "この形式のファイルは添付できません",
+                                     {"media_types": list(media_types)}))
+        if errors:
+            raise ValidationFailed(errors)
+        blob = self.blobs.put(data)
+        return {"blob": blob, "media_type": media_type, "size": len(data), "name": name.strip()}
