@@ -8,16 +8,21 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIWebSocketRoute
 from starlette.concurrency import run_in_threadpool
-from strawberry.fastapi import GraphQLRouter
+from starlette.requests import HTTPConnection
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.attachments import attachments
 from api.composition import Container
+from api.documents import documents
 from api.exports import dashboard_exports
 from api.graphql.context import ApiContext
+from api.graphql.errors import unavailable
 from api.graphql.hardening import GraphQLLimits
+from api.graphql.http import CodedGraphQLRouter
 from api.graphql.schema import build_schema
+from api.interview_forms import interview_forms
+from api.notification_jobs import MailLoop
 from api.payment_webhooks import payment_webhooks
 from api.request_ids import RequestIds
 
@@ -33,9 +38,14 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        mail = None
         if follow:
             container.start_projections()
+            if settings.mail_send_interval:  # the outbox sender (api/notification_jobs.py)
+                mail = MailLoop(container, settings.mail_send_interval).start()
         yield
+        if mail is not None:
+            mail.stop()
         container.stop_projections()
 
     app = FastAPI(
@@ -48,16 +58,18 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
 
     app.add_middleware(RequestIds)  # X-Request-ID / X-Correlation-ID: recorded and echoed
 
-    async def get_context(request: Request) -> ApiContext:
+    async def get_context(connection: HTTPConnection) -> ApiContext:
+        """For HTTP requests and WebSockets alike (a WebSocket may also sign in
+        with ``Authorization`` in its ``connection_init`` payload)."""
         return ApiContext(
             container,
-            request.headers.get("authorization"),
-            getattr(request.state, "correlation_id", None),
-            getattr(request.state, "request_id", None),
-            client_address=request.client.host if request.client else None,
+            connection.headers.get("authorization"),
+            getattr(connection.state, "correlation_id", None),
+            getattr(connection.state, "request_id", None),
+            client_address=connection.client.host if connection.client else None,
         )
 
-    graphql = GraphQLRouter(
+    graphql = CodedGraphQLRouter(
         build_schema(
             production=settings.env == "production",
             limits=GraphQLLimits.from_settings(settings),
@@ -65,12 +77,14 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
         allow_queries_via_get=False,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
-    # No subscriptions yet: serve no WebSocket endpoint (each one needs a policy entry).
-    graphql.routes[:] = [r for r in graphql.routes if not isinstance(r, APIWebSocketRoute)]
+    # WebSocket /graphql: subscriptions over graphql-transport-ws (policy: "WEBSOCKET /graphql")
     app.include_router(graphql, prefix="/graphql")
     app.include_router(payment_webhooks(container))
     app.include_router(attachments(container))
+    app.include_router(documents(container))  # issued documents and download links
+    app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))
 
     @app.get("/healthz")
@@ -101,6 +115,10 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if unavailable(exc):  # the database is down: retryable, not a crash
+            log.warning("database unavailable: %s", exc)
+            return JSONResponse({"code": "UNAVAILABLE", "message": "briefly unavailable; retry",
+                                 "retryable": True}, status_code=503, headers={"Retry-After": "5"})
         log.exception("unhandled error", exc_info=exc)
         return JSONResponse({"code": "INTERNAL_ERROR", "message": "Unexpected error."}, status_code=500)
 

@@ -30,6 +30,23 @@ def _refuse(status: int, error: DomainError) -> JSONResponse:
 _STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
 
+async def read_limited(request: Request, ceiling: int) -> bytes | None:
+    """The request body, or ``None`` once it exceeds ``ceiling`` bytes (never
+    more than the ceiling in memory)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > ceiling:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def too_large_response() -> JSONResponse:
+    return JSONResponse({"code": "TOO_LARGE", "message": "the file is too large",
+                         "message_ja": "ファイルが大きすぎます"}, status_code=413)
+
+
 def attachments(container: Container) -> APIRouter:
     router = APIRouter()
 
@@ -39,15 +56,11 @@ def attachments(container: Container) -> APIRouter:
         service = AttachmentService(container.blob_store, container.catalogue)
         try:
             actor = container.verifier.caller(request.headers.get("authorization")).actor
-            chunks, size = [], 0
-            async for chunk in request.stream():  # never more than the ceiling in memory
-                size += len(chunk)
-                if size > MAX_REQUEST_BYTES:
-                    return JSONResponse({"code": "TOO_LARGE", "message": "the file is too large",
-                                         "message_ja": "ファイルが大きすぎます"}, status_code=413)
-                chunks.append(chunk)
+            body = await read_limited(request, MAX_REQUEST_BYTES)
+            if body is None:
+                return too_large_response()
             reference = await run_in_threadpool(
-                service.upload, actor, b"".join(chunks),
+                service.upload, actor, body,
                 media_type=request.headers.get("content-type", ""), name=name,
                 procedure=procedure, field=field)
         except ValidationFailed as invalid:

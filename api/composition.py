@@ -8,16 +8,25 @@ from functools import cached_property
 from uuid import uuid4
 
 from api.auth import TokenVerifier
+from api.live import LiveUpdates
 from api.rate_limit import RateLimits
 from application.applications import ApplicationService
 from application.audit.service import AuditService
 from application.audit_trail import AuditTrail
 from application.catalogue import CatalogueService
+from application.email_confirmation import ConfirmationTokens, EmailConfirmationService
+from application.interviews import InterviewService
+from application.issued_documents import IssuedDocumentService
+from application.moving_notice import MovingNoticeService
+from application.notifications import NotificationProcess, NotificationService
+from application.payment_process import PaymentProcess
 from application.payments import PaymentProvider, PaymentService
 from application.ports import BlobStore, Clock, PersonalDataVault, Wakeup
 from application.privacy import PrivacyService
 from application.projection import Projection
 from application.projection_engine import ProjectionEngine
+from application.reservations import ReservationService
+from application.residents import ResidentService
 from application.survey import SurveyService
 from application.visits import VisitService
 from infra import log_redaction
@@ -73,10 +82,41 @@ class Container:
         return RateLimits.from_settings(self.settings, now=lambda: self.clock.now().timestamp())
 
     @cached_property
+    def live(self) -> LiveUpdates:
+        """Wakes GraphQL subscriptions after the projection engine moved read models."""
+        live = LiveUpdates()
+        self.engine.listeners.append(live.notify)
+        return live
+
+    @cached_property
     def privacy(self) -> PrivacyService:
         """Forgetting data subjects and enforcing retention (crypto-shredding)."""
         assert self.storage.keys is not None
         return PrivacyService(self.storage.log, self.storage.keys)
+
+    @cached_property
+    def residents(self) -> ResidentService:
+        """Resident records (住民記録) imported from the core system's export."""
+        return ResidentService(self.storage.log)
+
+    @cached_property
+    def interviews(self) -> InterviewService:
+        """The no-writing counter (書かない窓口), with the demo city's 手続きナビ rules."""
+        from application.demo.catalogue.life_events import GUIDE, PREFILL
+        from infra.pdf_forms import PdfFormPrinter
+
+        return InterviewService(self.storage.log, self.catalogue, self.visits, rules=GUIDE, prefill=PREFILL,
+                                printer=PdfFormPrinter())
+
+    @cached_property
+    def reservations(self) -> ReservationService:
+        """Reservations (来庁予約): slots per queue and day, bookings, check-in."""
+        return ReservationService(self.storage.log, self.catalogue)
+
+    @cached_property
+    def moving_notices(self) -> MovingNoticeService:
+        """Imports of the national moving service's pre-notice (docs/moving-notice.md)."""
+        return MovingNoticeService(self.storage.log, self.catalogue, self.reservations)
 
     @cached_property
     def surveys(self) -> SurveyService:
@@ -84,12 +124,47 @@ class Container:
         return SurveyService(self.storage.log, self.catalogue)
 
     @cached_property
+    def confirmations(self) -> EmailConfirmationService:
+        """Confirmation links of anonymous かんたん申請 (application/email_confirmation.py)."""
+        return EmailConfirmationService(self.storage.log,
+                                        ConfirmationTokens(self.settings.effective_email_confirmation_key),
+                                        self.settings.public_url)
+
+    @cached_property
+    def notifications(self) -> NotificationService:
+        """The outbox sender: SMTP with MADOGUCHI_SMTP_URL, else .eml files under the data dir."""
+        from api.notification_jobs import due_ids
+        from infra.mail import EmlDirectoryMailSender, SmtpMailSender
+
+        url = self.settings.smtp_url
+        sender = (SmtpMailSender(url.get_secret_value()) if url
+                  else EmlDirectoryMailSender(self.settings.data_dir / "mail"))
+        return NotificationService(self.storage.log, self.catalogue, sender, self.confirmations,
+                                   mail_from=self.settings.mail_from, due=lambda now: due_ids(self, now),
+                                   max_attempts=self.settings.mail_max_attempts)
+
+    @cached_property
     def audit_trail(self) -> AuditTrail:
         """Records who was shown personal data (PersonalDataViewed)."""
         return AuditTrail(self.storage.log)
 
+    @cached_property
+    def documents(self) -> IssuedDocumentService:
+        """Issued documents (交付文書): sealed in the blob store, downloaded through
+        signed links whose key is derived from the master key."""
+        from datetime import timedelta
+
+        from infra.crypto.master_key import derive_key, load_master_key
+
+        assert self.storage.cipher is not None
+        return IssuedDocumentService(
+            self.storage.log, self.applications, self.catalogue, self.blob_store, self.storage.cipher,
+            link_key=derive_key(load_master_key(self.settings), "download-link"),
+            link_ttl=timedelta(seconds=self.settings.download_link_ttl))
+
     def start_projections(self) -> None:
-        """Follow the log in a background thread (as leader, or as standby)."""
+        """Follow the log in a background thread (as leader, or as standby): the
+        read models and the payment process (``application/payment_process.py``)."""
         if self._worker is not None:
             return
         lock = self.storage.leader_lock("projections")
@@ -102,6 +177,11 @@ class Container:
             daemon=True,
         )
         self._worker.start()
+
+    @property
+    def following(self) -> bool:
+        """Whether this process follows the log in the background."""
+        return self._worker is not None
 
     def stop_projections(self) -> None:
         if self._worker is None:
@@ -142,7 +222,11 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
     applications.completion_guards.append(payments.require_paid)
     audit_signer = load_signer(settings)
     audit_chain = AuditChain(audit_signer, clock, settings.audit_checkpoint_every)
-    projections = all_projections(vault, audit_chain)
+    # the payment process (fee due → paid → refund on rejection/withdrawal) follows
+    # the log as one more projection: same worker, leader lock and position bookkeeping
+    projections = [*all_projections(vault, audit_chain, settings.effective_duplicate_fingerprint_key),
+                   PaymentProcess(applications, payments, clock),
+                   NotificationProcess(storage.log, clock)]  # queues applicant e-mails
     engine = ProjectionEngine(
         storage.log, storage.views, projections, clock, batch_size=settings.projection_batch_size
     )

@@ -20,7 +20,7 @@ from api.composition import Container
 from application.access import Rule, authorize
 from domain.context import CITY_TIMEZONE
 from domain.errors import Forbidden, Unauthenticated
-from projections import dx_dashboard as model
+from projections import dx_figures as model
 from projections.dx_export import to_csv, to_json
 from projections.reading import read_session
 

@@ -9,7 +9,14 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from api.composition import Container
-from application.payment_jobs import LedgerEntry, Reconciliation, parse_settlement, reconcile, sweep
+from application.payment_jobs import sweep
+from application.payment_reconciliation import (
+    LedgerEntry,
+    Reconciliation,
+    RefundEntry,
+    parse_settlement,
+    reconcile,
+)
 from domain.context import Actor, CommandContext
 from projections import payments as model
 from projections.reading import ReadSession, read_session
@@ -44,6 +51,9 @@ def reconciliation(container: Container, day: date, csv_text: str,
         container.engine.catch_up()
     views = read(container, lambda s: model.online_payments_for_reconciliation(s, day, ppids))
     ours = [LedgerEntry(v.id, v.provider_payment_id or "", v.department, v.amount, v.captured_amount,
-                        v.status, v.late_success, model.paid_day(v.paid_at) if v.paid_at else None)
+                        v.status, v.late_success, model.paid_day(v.paid_at) if v.paid_at else None,
+                        tuple(RefundEntry(r.id, r.provider_refund_id, r.amount, r.status,
+                                          model.paid_day(r.updated_at) if r.status == "success" else None)
+                              for r in v.refunds))
             for v in views]
     return reconcile(day, rows, ours, department)

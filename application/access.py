@@ -51,6 +51,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "departments": _everyone(),
     "application": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
     "applications": {"staff": DEPT, "manager": DEPT, "auditor": A},
+    # a citizen's own applications: the list is scoped to the caller, so ALLOW
+    "myApplications": {"citizen": A},
     "inbox": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
     "auditEvents": {"auditor": A, "admin": A},
     "personalDataAccesses": {"auditor": A},
@@ -73,8 +75,14 @@ POLICY: dict[str, dict[str, Rule]] = {
     "rejectApplication": _REVIEW,
     "completeApplication": _REVIEW,
     "withdrawApplication": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    # 問い合わせ: also who may read Application.messages (api/graphql/threads.py)
+    "postApplicationMessage": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    # issued documents (交付文書): a signed download link for the caller (application/issued_documents.py)
+    "createDownloadLink": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
     # online identity: a nonce for a My Number card signature (application/identity.py)
     "signingChallenge": {"anonymous": A, "citizen": A},
+    # かんたん申請: the signed token of the confirmation link is the credential
+    "confirmApplicationEmail": {"anonymous": A, "citizen": A},
     # personal data: crypto-shredding a data subject (application/privacy.py)
     "forgetSubject": {"admin": A},
     # counter visits (来庁): queries, then mutations (application/visits.py)
@@ -82,6 +90,11 @@ POLICY: dict[str, dict[str, Rule]] = {
     "windows": _everyone(),
     "queueBoard": _everyone(),  # the hall's board; visit ids and priority only for staff
     "visit": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
+    # a ticket's place and predicted wait (query and subscription): a citizen their own; a
+    # ticket taken anonymously by anyone holding its id (an unguessable UUID from the kiosk)
+    "ticket": {"anonymous": A, "citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
+    "congestionForecast": _everyone(),  # aggregates of past waits, for the city's web site
+    "counterStatistics": {"staff": DEPT, "manager": DEPT, "analyst": A, "auditor": A, "admin": A},
     "defineQueue": {"manager": DEPT, "admin": A},
     "defineWindow": {"manager": DEPT, "admin": A},
     "openWindow": {"staff": DEPT, "manager": DEPT},
@@ -94,6 +107,26 @@ POLICY: dict[str, dict[str, Rule]] = {
     "completeService": {"staff": DEPT, "manager": DEPT},
     "transferVisit": {"staff": DEPT, "manager": DEPT},
     "cancelVisit": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    # the no-writing counter (書かない窓口): staff of the visit's department (application/interviews.py)
+    "interview": {"staff": DEPT, "manager": DEPT},
+    "lifeEventGuide": {"staff": DEPT, "manager": DEPT},
+    "openInterview": {"staff": DEPT, "manager": DEPT},
+    "identifyCitizenFromCard": {"staff": DEPT, "manager": DEPT},
+    "identifyCitizenFromResidentRecord": {"staff": DEPT, "manager": DEPT},
+    "chooseLifeEvent": {"staff": DEPT, "manager": DEPT},
+    "completeForm": {"staff": DEPT, "manager": DEPT},
+    "confirmInterview": {"staff": DEPT, "manager": DEPT},
+    "cancelInterview": {"staff": DEPT, "manager": DEPT},
+    "GET /interviews/{id}/forms.pdf": {"staff": DEPT, "manager": DEPT},
+    # reservations (来庁予約) and the moving-service pre-notice (application/reservations.py,
+    # application/moving_notice.py); a reservation taken anonymously: anyone holding its id
+    "reservationSlots": _everyone(),
+    "reservation": {"anonymous": A, "citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
+    "myReservations": {"citizen": A},
+    "publishReservationSlots": {"staff": DEPT, "manager": DEPT},
+    "makeReservation": {"anonymous": A, "citizen": A, "staff": DEPT, "manager": DEPT},
+    "cancelReservation": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
+    "importMovingNotice": {"staff": DEPT, "manager": DEPT},
     # payments (決済): queries, then mutations (application/payments.py)
     "payment": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
     "paymentsForApplication": {"citizen": OWN, "staff": DEPT, "manager": DEPT, "auditor": A},
@@ -117,10 +150,14 @@ POLICY: dict[str, dict[str, Rule]] = {
     "GET /exports/dashboards/department.json": _DEPARTMENT_DASHBOARD,
     # HTTP endpoints
     "POST /attachments": {"anonymous": A, "citizen": A, "staff": A, "manager": A},  # as submitApplication
+    "POST /documents": {"staff": DEPT, "manager": DEPT},  # a document to issue with completeApplication
+    "GET /downloads/{token}": {"citizen": A, "staff": A, "manager": A},  # the link binds its holder
     "POST /webhooks/payments": _everyone(),  # authenticated by its HMAC signature, not a token
     "GET /healthz": _everyone(),
     "GET /readyz": _everyone(),
     "POST /graphql": _everyone(),
+    # subscriptions (graphql-transport-ws); each subscribed operation is checked by its own entry
+    "WEBSOCKET /graphql": _everyone(),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,6 +12,7 @@ from application.eventlog import CityLog
 from application.identity import Signature, SigningChallenges, signed_message
 from application.ports import SignatureVerifier
 from application.results import CommandResult
+from domain.application_threads import ApplicationThread, thread_id
 from domain.applications import Application
 from domain.context import CommandContext
 from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -162,9 +163,12 @@ class ApplicationService:
     def reject(self, ctx: CommandContext, application_id: str, reason: str) -> CommandResult:
         return self._act(ctx, "rejectApplication", application_id, lambda a: a.reject(ctx, reason))
 
-    def complete(self, ctx: CommandContext, application_id: str) -> CommandResult:
+    def complete(self, ctx: CommandContext, application_id: str,
+                 documents: Sequence[dict[str, Any]] = ()) -> CommandResult:
+        """``documents``: issued documents as application/issued_documents.py resolves them."""
         def complete(application: Application) -> None:
-            application.complete(ctx)  # the status check first; nothing is stored if a guard refuses
+            # the status check first; nothing is stored if a guard refuses
+            application.complete(ctx, documents)
             for guard in self.completion_guards:
                 guard(ctx, application)
 
@@ -172,4 +176,21 @@ class ApplicationService:
 
     def withdraw(self, ctx: CommandContext, application_id: str, reason: str = "") -> CommandResult:
         return self._act(ctx, "withdrawApplication", application_id, lambda a: a.withdraw(ctx, reason))
+
+    def post_message(self, ctx: CommandContext, application_id: str, body: str) -> CommandResult:
+        """問い合わせ: a message in the application's thread, from its applicant or
+        its department's staff. The thread is its own aggregate (opened with the
+        first message), so a message never conflicts with a status change."""
+        application = self.get(application_id)
+        authorize(ctx.actor, "postApplicationMessage", department=application.department,
+                  owner=application.applicant_subject)
+        key = thread_id(application.id)
+        if self.log.exists(key):
+            thread = self.log.load(ApplicationThread, key, "thread")
+        else:
+            thread = ApplicationThread.open(ctx, application_id=str(application.id),
+                                            department=application.department,
+                                            applicant_subject=application.applicant_subject)
+        thread.post(ctx, body)
+        return CommandResult(str(application.id), self.log.store(thread))
 

@@ -26,6 +26,7 @@ from domain.context import CommandContext
 from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.events import RecordedAggregate
 from domain.idempotency import IdempotencyRecord, check_key, fingerprint, record_id
+from domain.payment_dues import PaymentDue, auto_refund_id, due_id
 from domain.payments import (
     Payment,
     PaymentLedger,
@@ -405,24 +406,98 @@ class PaymentService:
             if current.at_counter:  # handed back at the counter
                 position = self._update(current.id, lambda p: p.refund_succeeded(ctx, refund_id))
             else:
-                try:
-                    answer = self.provider.refund(provider_payment_id=current.provider_payment_id or "",
-                                                  refund_id=refund_id, amount=amount)
-                except ProviderError as e:
-                    failure = str(e) or "provider error"
-                    position = self._update(current.id, lambda p: p.refund_failed(ctx, refund_id, failure))
-                else:
-                    if answer.status == "success":
-                        position = self._update(current.id, lambda p: p.refund_succeeded(
-                            ctx, refund_id, answer.provider_refund_id))
-                    elif answer.status == "error":
-                        position = self._update(current.id, lambda p: p.refund_failed(
-                            ctx, refund_id, "refused by the provider"))
+                position = self._send_refund(ctx, current, refund_id, amount) or position
             after = self.get(payment_id)
             return asdict(RefundResult(refund_id, str(after.id), position,
                                        after.refunds[refund_id].status, after.refundable))
 
         return RefundResult(**self._idempotent(ctx, "requestRefund", idempotency_key, params, run))
+
+    def _send_refund(self, ctx: CommandContext, payment: Payment, refund_id: str,
+                     amount: int) -> int | None:
+        """Ask the provider for a submitted refund (it dedupes on ``refund_id``) and
+        record its answer; None when it answered ``submitted`` (a webhook follows)."""
+        try:
+            answer = self.provider.refund(provider_payment_id=payment.provider_payment_id or "",
+                                          refund_id=refund_id, amount=amount)
+        except ProviderError as e:
+            failure = str(e) or "provider error"
+            return self._update(payment.id, lambda p: p.refund_failed(ctx, refund_id, failure))
+        if answer.status == "success":
+            return self._update(payment.id, lambda p: p.refund_succeeded(
+                ctx, refund_id, answer.provider_refund_id))
+        if answer.status == "error":
+            return self._update(payment.id, lambda p: p.refund_failed(
+                ctx, refund_id, "refused by the provider"))
+        return None
+
+    # -- the payment process (application/payment_process.py) -------------------------
+    def request_due(self, ctx: CommandContext, application: Application) -> bool:
+        """Record that a fee-bearing application's fee is due; False when it has
+        no fee or the due was recorded already (a re-run)."""
+        procedure = self.catalogue.get_procedure(application.procedure_code)
+        fee = fee_for(procedure, application.answers, application.channel)
+        if fee.total <= 0 or self.log.exists(due_id(str(application.id))):
+            return False
+        due = PaymentDue.request(ctx, application_id=str(application.id),
+                                 department=application.department,
+                                 procedure_code=application.procedure_code, fee=fee)
+        try:
+            self.log.store(due)
+        except Conflict:  # recorded meanwhile
+            return False
+        return True
+
+    def settle_due(self, ctx: CommandContext, payment: Payment) -> bool:
+        """Record that ``payment`` paid its application's fee (once)."""
+        for attempt in range(self.RETRIES):
+            due = self._find(PaymentDue, due_id(payment.application_id))
+            if due is None or not due.settle(ctx, str(payment.id), payment.captured_amount):
+                return False
+            try:
+                self.log.store(due)
+                return True
+            except Conflict:
+                if attempt == self.RETRIES - 1:
+                    raise
+        return False  # pragma: no cover
+
+    def refund_closed(self, ctx: CommandContext, application_id: str, reason: str) -> list[str]:
+        """Refund in full every online payment of a rejected or withdrawn
+        application, once: each refund has an id derived from its payment, so a
+        re-run finds it recorded and only re-sends it to the provider while it is
+        still ``submitted`` (the provider dedupes on the refund id). Counter
+        payments are handed back at the counter by staff (``requestRefund``).
+        Returns the ids of the refunds sent."""
+        sent: list[str] = []
+        for attempt in self.attempts(application_id):
+            if attempt.at_counter:
+                continue
+            refund_id = auto_refund_id(str(attempt.id))
+            payment = self._submit_refund(ctx, attempt.id, refund_id, reason)
+            if payment is None or payment.refunds[refund_id].status != "submitted":
+                continue
+            self._send_refund(ctx, payment, refund_id, payment.refunds[refund_id].amount)
+            sent.append(refund_id)
+        return sent
+
+    def _submit_refund(self, ctx: CommandContext, payment_id: UUID, refund_id: str,
+                       reason: str) -> Payment | None:
+        for attempt in range(self.RETRIES):
+            payment = self.get(str(payment_id))
+            if refund_id in payment.refunds:
+                return payment
+            if payment.refundable <= 0:
+                return None
+            payment.request_refund(ctx, refund_id=refund_id, amount=payment.refundable,
+                                   expected_refundable=payment.refundable, reason=reason)
+            try:
+                self.log.store(payment)
+                return payment
+            except Conflict:  # a provider event changed it meanwhile: decide again
+                if attempt == self.RETRIES - 1:
+                    raise
+        return None  # pragma: no cover
 
     def _update(self, payment_id: UUID, change: Callable[[Payment], Any]) -> int:
         """Apply ``change`` to the latest payment and store it, retrying when a

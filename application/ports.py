@@ -93,6 +93,18 @@ class SignatureVerifier(Protocol):
         ...
 
 
+class MailUndeliverable(Exception):
+    """A mail could not be handed over (the server refused it, or could not be
+    reached); the message must name no address or other personal data."""
+
+
+class MailSender(Protocol):
+    """Hands one e-mail to the outside world (an SMTP server, or a directory of
+    ``.eml`` files); raises :class:`MailUndeliverable` when that fails."""
+
+    def send(self, *, sender: str, recipient: str, subject: str, body: str, message_id: str) -> None: ...
+
+
 class BlobStore(Protocol):
     """Content-addressed storage of uploaded files (attachments): a blob is
     named by the SHA-256 of its bytes, so storing the same file twice is one blob."""
@@ -106,3 +118,25 @@ class BlobStore(Protocol):
         ...
 
     def exists(self, blob: str) -> bool: ...
+
+
+class FileSealer(Protocol):
+    """Encrypts files (issued documents) with a data subject's key, as personal
+    values are (``infra/crypto/cipher.py`` ``SubjectCipher``)."""
+
+    def seal_file(self, subject: str, data: bytes, owner: str | None = None) -> bytes | None:
+        """The sealed bytes; ``None`` when the subject has been forgotten."""
+        ...
+
+    def open_file(self, subject: str, sealed: bytes) -> bytes | None:
+        """The file; ``None`` once the subject's key is gone. Raises ``ValueError``
+        for bytes sealed for another subject or altered."""
+        ...
+
+
+class FormPrinter(Protocol):
+    """Renders filled forms (the no-writing counter's check-and-sign sheet) as one
+    PDF: per form a title, its department and its (label, value) lines, in Japanese
+    (``infra/pdf_forms.py``)."""
+
+    def render(self, heading: str, forms: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> bytes: ...

@@ -28,6 +28,7 @@ class Tables(dict[str, str]):
         prefix = f"{namespace}_" if namespace else ""
         super().__init__({name: f"{prefix}{name}_g{generation}" for name in logical})
         self.generation = generation
+        self.namespace = namespace  # "" serves; a snapshot's (``snap_…``) never does
 
     def sql(self, template: str) -> str:
         """Fill ``{table}`` placeholders in ``template`` with physical names."""

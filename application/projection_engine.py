@@ -9,15 +9,21 @@
   retried with back-off.
 - ``follow`` runs while holding a leader lock, so two processes never apply the
   same projection at once; a standby takes over when the holder dies.
+- ``rebuild`` and ``build_snapshot`` share one resumable loop (``_build``): it
+  applies batches to a ``building`` generation up to a ``stop`` position (the
+  head for a rebuild) and then runs a ``finish`` step in the same transaction
+  as the last batch: switch (rebuild) or mark ``snapshot`` (never served).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from application import projection_state as state
@@ -28,6 +34,19 @@ from application.projection import Projection, Tables, ViewStoreUnavailable
 log = logging.getLogger("madoguchi.projections")
 
 Progress = Callable[[int, int], None]
+# finish(projection, generation, position, last notifications) -> done?
+Finish = Callable[[Projection, int, int, list[Any]], bool]
+
+SNAPSHOT_PREFIX = "snap_"
+_LABEL = re.compile(r"^[a-z0-9_]{1,24}$")
+
+
+def snapshot_namespace(label: str) -> str:
+    """``snap_<label>``; labels are lower-case letters, digits and ``_``."""
+    label = label.removeprefix(SNAPSHOT_PREFIX)
+    if not _LABEL.match(label):
+        raise ValueError(f"snapshot label {label!r}: use 1-24 of a-z, 0-9, _")
+    return SNAPSHOT_PREFIX + label
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,9 @@ class ProjectionStatus:
     error_position: int | None
     stale_version: bool
     serving: bool
+    namespace: str = ""
+    until_position: int | None = None
+    rate: float | None = None  # events/s over about the last minute; None = unknown
 
 
 class ProjectionFailed(Exception):
@@ -69,6 +91,11 @@ class ProjectionEngine:
         self.batch_size = batch_size
         self.failed: dict[str, ProjectionFailed] = {}
         self._failed_generation: dict[str, int] = {}
+        self._rate_sampled: dict[tuple[str, int], datetime] = {}
+        # Called (from the applying thread) with the names of the projections a
+        # batch moved — or with None, "something may have changed elsewhere" (a
+        # standby process, whose leader applies). Live updates hang off this.
+        self.listeners: list[Callable[[frozenset[str] | None], None]] = []
 
     # -- setup -------------------------------------------------------------
     def _now(self) -> str:
@@ -122,18 +149,21 @@ class ProjectionEngine:
         last_position: int,
         *,
         promote_from: int | None = None,
+        seal: bool = False,
     ) -> bool:
         """Apply ``events`` and move the position to ``last_position`` in one
         transaction. Returns False (applying nothing) when the generation is no
-        longer where we expected it: someone else moved it, or it was switched."""
-        t = Tables(projection.tables, generation)
+        longer where we expected it: someone else moved it, or it was switched.
+        ``promote_from`` switches serving from that generation to this one;
+        ``seal`` marks this (snapshot) generation finished."""
         try:
             with self.store.transaction() as cur:
                 current = state.lock_generation(cur, self.store, projection.name, generation)
                 if current is None or current.position != expected_position:
                     return False
-                if current.status not in ("active", "building", "snapshot"):
+                if current.status not in ("active", "building"):
                     return False
+                t = Tables(projection.tables, generation, current.namespace)
                 for position, event in events:
                     try:
                         projection.apply(cur, t, event, position)
@@ -142,9 +172,12 @@ class ProjectionEngine:
                     except Exception as e:
                         raise ProjectionFailed(projection.name, position, e) from e
                 state.set_position(cur, projection.name, generation, last_position, self._now())
+                self._sample_rate(cur, projection.name, generation, last_position)
                 if promote_from is not None:
                     state.set_status(cur, projection.name, promote_from, "retired", self._now())
                     state.set_status(cur, projection.name, generation, "active", self._now())
+                if seal:
+                    state.set_status(cur, projection.name, generation, "snapshot", self._now())
         except ProjectionFailed as failure:
             self.failed[projection.name] = failure
             self._failed_generation[projection.name] = generation
@@ -155,6 +188,15 @@ class ProjectionEngine:
             )
             return False
         return True
+
+    def _sample_rate(self, cur: Any, name: str, generation: int, position: int) -> None:
+        """At most one rate sample per generation every few seconds (per process)."""
+        now = self.clock.now()
+        last = self._rate_sampled.get((name, generation))
+        if last is not None and now - last < state.RATE_SAMPLE_EVERY:
+            return
+        state.record_rate_sample(cur, name, generation, position, now)
+        self._rate_sampled[(name, generation)] = now
 
     def run_once(self) -> int:
         """Process one batch for every serving projection; return how many
@@ -179,6 +221,7 @@ class ProjectionEngine:
         topics = frozenset().union(*(p.topics for p, _ in running))
         decoded = self._decode(notifications, topics)
         moved = 0
+        touched: set[str] = set()
         for projection, gs in running:
             if gs.position >= last:
                 continue
@@ -189,7 +232,18 @@ class ProjectionEngine:
             ] if not projection.raw else [(n.id, n) for n in notifications if n.id > gs.position]
             if self._apply_batch(projection, gs.generation, gs.position, events, last):
                 moved = max(moved, last - gs.position)
+                if events:
+                    touched.add(projection.name)
+        if touched:
+            self._tell(frozenset(touched))
         return moved
+
+    def _tell(self, names: frozenset[str] | None) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(names)
+            except Exception:  # a listener never stops the projections
+                log.exception("projection listener failed")
 
     def catch_up(self, stop: threading.Event | None = None) -> None:
         while not (stop and stop.is_set()) and self.run_once():
@@ -213,6 +267,7 @@ class ProjectionEngine:
                     log.warning("lost the projection leader lock; waiting as standby")
                 leading = False
                 stop.wait(standby_interval)
+                self._tell(None)  # the leader (another process) may have moved the read models
                 continue
             if not leading:
                 leading = True
@@ -240,11 +295,14 @@ class ProjectionEngine:
         head = self.log.head()
         with self.store.read() as cur:
             states = state.all_states(cur)
+            samples = state.rate_samples(cur)
+        now = self.clock.now()
         result = []
         for gs in states:
             if gs.status == "retired":
                 continue
             projection = self.projections.get(gs.name)
+            target = head if gs.until_position is None else min(head, gs.until_position)
             result.append(
                 ProjectionStatus(
                     name=gs.name,
@@ -252,11 +310,14 @@ class ProjectionEngine:
                     status="failed" if gs.error else gs.status,
                     position=gs.position,
                     head=head,
-                    lag=max(0, head - gs.position),
+                    lag=max(0, target - gs.position),
                     error=gs.error,
                     error_position=gs.error_position,
                     stale_version=bool(projection and projection.version != gs.version),
                     serving=gs.status == "active",
+                    namespace=gs.namespace,
+                    until_position=gs.until_position,
+                    rate=state.rate(gs, samples.get((gs.name, gs.generation), []), now),
                 )
             )
         return result
@@ -269,7 +330,9 @@ class ProjectionEngine:
         projection = self.projections[name]
         with self.store.transaction() as cur:
             states = [s for s in state.all_states(cur) if s.name == name]
-            building = next((s for s in states if s.status == "building"), None)
+            building = next(
+                (s for s in states if s.status == "building" and not s.namespace), None
+            )
             if building is None:
                 generation = state.next_generation(cur, name)
                 projection.create(cur, Tables(projection.tables, generation))
@@ -280,12 +343,108 @@ class ProjectionEngine:
                 position = 0
             else:
                 generation, position = building.generation, building.position
-        self.failed.pop(name, None)
+        self._build(projection, generation, position, stop=None, finish=self._switch,
+                    progress=progress)
+        self._drop_retired(name, grace)
+        return generation
+
+    def build_snapshot(
+        self,
+        name: str,
+        until_position: int,
+        namespace: str | None = None,
+        progress: Progress | None = None,
+    ) -> str:
+        """Build ``name`` as it stood after ``until_position`` into the tables of
+        ``namespace`` (default ``snap_p<until_position>``); it is marked
+        ``snapshot``, never served nor switched to. Resumes an interrupted build
+        of the same namespace. Returns the namespace."""
+        projection = self.projections[name]
+        namespace = snapshot_namespace(namespace or f"p{until_position}")
+        head = self.log.head()
+        if not 0 <= until_position <= head:
+            raise ValueError(f"position {until_position} is not in the log (head {head})")
+        with self.store.transaction() as cur:
+            same = [s for s in state.all_states(cur) if s.name == name and s.namespace == namespace]
+            if same and same[0].status == "snapshot":
+                raise ValueError(f"{name} already has a snapshot {namespace}; drop it first")
+            if same and same[0].until_position != until_position:
+                raise ValueError(
+                    f"{name} snapshot {namespace} is being built up to {same[0].until_position}"
+                )
+            if same:
+                generation, position = same[0].generation, same[0].position
+            else:
+                generation = state.next_generation(cur, name)
+                projection.create(cur, Tables(projection.tables, generation, namespace))
+                state.insert_generation(
+                    cur, name=name, generation=generation, status="building",
+                    version=projection.version, now=self._now(), namespace=namespace,
+                    until_position=until_position,
+                )
+                position = 0
+
+        def seal(p: Projection, gen: int, pos: int, notifications: list[Any]) -> bool:
+            events = self._events_for(p, notifications)
+            ok = self._apply_batch(p, gen, pos, events, until_position, seal=True)
+            if not ok and p.name in self.failed:
+                raise self.failed[p.name]
+            return ok
+
+        self._build(projection, generation, position, stop=until_position, finish=seal,
+                    progress=progress)
+        return namespace
+
+    def position_at(self, when: datetime) -> int:
+        """The last position of the log's longest prefix whose events all
+        happened at or before ``when`` (0 if none): scans and decodes the log
+        from the start, stopping at the first later event."""
+        position = 0
         while True:
-            head = self.log.head()
             notifications = self._read_batch(position)
+            for n in notifications:
+                if self.log.mapper.to_domain_event(n).timestamp > when:
+                    return position
+                position = n.id
             if len(notifications) < self.batch_size:
-                if self._switch(projection, generation, position, notifications):
+                return position
+
+    def drop_snapshot(self, name: str, namespace: str) -> bool:
+        """Drop a snapshot (finished or being built) and its tables."""
+        namespace = snapshot_namespace(namespace)
+        projection = self.projections[name]
+        with self.store.transaction() as cur:
+            found = [s for s in state.all_states(cur) if s.name == name and s.namespace == namespace]
+            for gs in found:
+                projection.drop(cur, Tables(projection.tables, gs.generation, namespace))
+                state.delete_generation(cur, name, gs.generation)
+        return bool(found)
+
+    def _build(
+        self,
+        projection: Projection,
+        generation: int,
+        position: int,
+        *,
+        stop: int | None,
+        finish: Finish,
+        progress: Progress | None,
+    ) -> None:
+        """Apply batches to a building generation from ``position`` until a
+        short batch (nothing left up to ``stop``) or one reaching the head as it
+        was when the build began; ``finish`` applies that batch together with its
+        final step."""
+        name = projection.name
+        self.failed.pop(name, None)
+        # a live log may grow as fast as we read it: once past the head seen at the
+        # start, switch with this batch and let the follower apply the rest
+        target = self.log.head() if stop is None else stop
+        while True:
+            head = self.log.head() if stop is None else stop
+            notifications = self._read_batch(position, stop)
+            caught_up = len(notifications) < self.batch_size or notifications[-1].id >= target
+            if caught_up:
+                if finish(projection, generation, position, notifications):
                     break
                 position = self._position_of(name, generation)
                 continue
@@ -300,9 +459,8 @@ class ProjectionEngine:
             if progress:
                 progress(position, max(head, position))
         if progress:
-            progress(self.log.head(), self.log.head())
-        self._drop_retired(name, grace)
-        return generation
+            end = self.log.head() if stop is None else stop
+            progress(end, end)
 
     def _switch(
         self, projection: Projection, generation: int, position: int, notifications: list[Any]
@@ -335,7 +493,4 @@ class ProjectionEngine:
             for gs in state.all_states(cur):
                 if gs.name == name and gs.status == "retired":
                     projection.drop(cur, Tables(projection.tables, gs.generation))
-                    cur.execute(
-                        "DELETE FROM projection_state WHERE name = ? AND generation = ?",
-                        (name, gs.generation),
-                    )
+                    state.delete_generation(cur, name, gs.generation)

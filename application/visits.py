@@ -12,7 +12,6 @@ ticket is called twice.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,9 @@ from uuid import UUID, uuid4
 from application.access import authorize
 from application.catalogue import CatalogueService
 from application.eventlog import CityLog
+from application.reservations import load_reservation
 from application.results import CommandResult
+from application.retry import retrying
 from domain.applications import Application
 from domain.context import Actor, CommandContext
 from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -31,7 +32,6 @@ from domain.queues import Queue, queue_id
 from domain.visits import QueueLine, Visit, line_id
 from domain.windows import Window, window_id
 
-MAX_ATTEMPTS = 20
 T = TypeVar("T")
 
 
@@ -62,14 +62,7 @@ class VisitService:
     # -- helpers -----------------------------------------------------------
     def _retrying(self, attempt: Callable[[], T]) -> T:
         """Run ``attempt`` (which loads, decides and stores) again on ``Conflict``."""
-        for n in range(1, MAX_ATTEMPTS + 1):
-            try:
-                return attempt()
-            except Conflict:
-                if n == MAX_ATTEMPTS:
-                    raise
-                self.sleep(random.uniform(0, 0.002 * n))
-        raise AssertionError("unreachable")
+        return retrying(attempt, self.sleep)
 
     def get_queue(self, code: str) -> Queue:
         return self.log.load(Queue, queue_id(code), f"queue {code}")
@@ -187,6 +180,11 @@ class VisitService:
                                           "指定された待ち行列は存在しません") from None
         authorize(ctx.actor, "issueTicket", department=the_queue.department)
         purposes = list(purposes or [])
+        if reservation_id:  # the kiosk scanned a reservation (来庁予約): check it in
+            booked = load_reservation(self.log, reservation_id)
+            arrival = "reservation"
+            purposes = purposes or list(booked.purposes)
+            application_id = application_id or booked.application_id
         self._check_procedures(purposes, "purposes")
         if application_id:
             self._check_application(application_id)
@@ -196,14 +194,18 @@ class VisitService:
 
         def attempt() -> TicketResult:
             line = self._line(ctx, the_queue.code, day)
-            number = line.dispense(ctx, visit_id, priority)
+            reservation = load_reservation(self.log, reservation_id) if reservation_id else None
+            in_slot = reservation is not None and reservation.in_slot_at(ctx.occurred_at)
+            number = line.dispense(ctx, visit_id, priority, in_slot)
             visit = Visit.issue(
                 ctx, id=visit_id, queue=the_queue.code, department=the_queue.department,
                 prefix=the_queue.prefix, number=number, purposes=purposes, priority=priority,
                 arrival=arrival, reservation_id=reservation_id, application_id=application_id,
-                holder_subject=holder,
+                holder_subject=holder, in_slot=in_slot,
             )
-            position = self.log.store(line, visit)
+            if reservation is not None:
+                reservation.check_in(ctx, queue=the_queue.code, visit_id=visit_id, ticket=visit.ticket)
+            position = self.log.store(line, visit, *([reservation] if reservation else []))
             return TicketResult(str(visit_id), position, ticket=visit.ticket, queue=visit.queue)
 
         return self._retrying(attempt)

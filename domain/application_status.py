@@ -7,6 +7,7 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # anonymous かんたん申請: e-mail not yet confirmed
     SUBMITTED = "submitted"
     RECEIVED = "received"
     RETURNED = "returned"
@@ -30,6 +31,7 @@ class Status(StrEnum):
 
 
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.AWAITING_CONFIRMATION: ("メール確認待ち", "Awaiting e-mail confirmation"),
     Status.SUBMITTED: ("申請済み", "Submitted"),
     Status.RECEIVED: ("受付済み", "Received"),
     Status.RETURNED: ("差し戻し", "Returned for correction"),
@@ -40,8 +42,12 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.WITHDRAWN: ("取下げ", "Withdrawn"),
 }
 
+# the statuses the department's staff work with: all but an unconfirmed かんたん申請
+STAFF_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s is not Status.AWAITING_CONFIRMATION)
+
 # status -> statuses reachable in one step
 TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.AWAITING_CONFIRMATION: frozenset({Status.SUBMITTED}),
     Status.SUBMITTED: frozenset({Status.RECEIVED, Status.WITHDRAWN}),
     Status.RESUBMITTED: frozenset({Status.RECEIVED, Status.WITHDRAWN}),
     Status.RECEIVED: frozenset(
@@ -64,4 +70,13 @@ STATUS_AFTER_EVENT: dict[str, Status] = {
     "ApplicationRejected": Status.REJECTED,
     "ApplicationCompleted": Status.COMPLETED,
     "ApplicationWithdrawn": Status.WITHDRAWN,
+    "ApplicationEmailConfirmed": Status.SUBMITTED,
 }
+
+
+def status_after(event: object) -> Status:
+    """The status an application event leads to (an anonymous submission that
+    still needs its e-mail confirmed leads to ``AWAITING_CONFIRMATION``)."""
+    if getattr(event, "awaiting_confirmation", False):
+        return Status.AWAITING_CONFIRMATION
+    return STATUS_AFTER_EVENT[type(event).__name__]

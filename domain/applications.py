@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from domain.application_status import TRANSITIONS, Status
 from domain.context import CommandContext
-from domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
+from domain.errors import FieldError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from domain.events import Created, Event, RecordedAggregate
 from domain.forms import FormSchema
 from domain.identity import JPKI_SIGNATURE, IdentityAssertion
+from domain.issued_documents import documents_errors
 from domain.personal import PersonalData, with_owner
 from domain.privacy import (
     application_subject,
@@ -44,6 +46,12 @@ def identity_satisfied(
     if assurance == JPKI_SIGNATURE:
         return identity is not None and identity.method == JPKI_SIGNATURE
     return False
+
+
+def needs_email_confirmation(assurance: str, channel: str, applicant_subject: str | None) -> bool:
+    """An anonymous online かんたん申請 (assurance ``none``) waits for its contact
+    e-mail to be confirmed by a link before staff see it."""
+    return assurance == "none" and channel == "online" and applicant_subject is None
 
 
 # form field keys a verified basic-four item pre-fills (when the applicant left it empty)
@@ -100,6 +108,8 @@ class ApplicationSubmitted(Created):
     answers: dict[str, Any]
     # a verified online identity (method, issuer, serial_hash, basic four 🔒); None otherwise
     identity: dict[str, Any] | None = None
+    # an anonymous かんたん申請: staff see it once the contact e-mail is confirmed
+    awaiting_confirmation: bool = False
 
     def apply(self, aggregate: Application) -> None:
         aggregate.procedure_code = self.procedure_code
@@ -109,7 +119,8 @@ class ApplicationSubmitted(Created):
         aggregate.applicant_subject = self.applicant_subject
         aggregate.data_subject = self.data_subject
         aggregate.answers = self.answers
-        aggregate.status = Status.SUBMITTED
+        aggregate.status = Status.AWAITING_CONFIRMATION if self.awaiting_confirmation else Status.SUBMITTED
+        aggregate.contact_email = self.contact_email
         aggregate.submitted_at = self.timestamp
         aggregate.identity_method = (self.identity or {}).get("method")
 
@@ -147,8 +158,21 @@ class ApplicationRejected(Event):
 
 
 class ApplicationCompleted(Event):
+    # issued documents (domain/issued_documents.py); events before them have none
+    documents: tuple[dict[str, Any], ...] = ()
+
     def apply(self, aggregate: Application) -> None:
         aggregate.status = Status.COMPLETED
+        aggregate.documents = tuple(self.documents)
+
+
+class DocumentDownloaded(Event):
+    """Someone (the event's actor) downloaded an issued document."""
+
+    document_id: str
+
+    def apply(self, aggregate: Application) -> None:
+        """Nothing changes: the event is the audit record."""
 
 
 class ApplicationWithdrawn(Event):
@@ -156,6 +180,13 @@ class ApplicationWithdrawn(Event):
 
     def apply(self, aggregate: Application) -> None:
         aggregate.status = Status.WITHDRAWN
+
+
+class ApplicationEmailConfirmed(Event):
+    """The anonymous applicant opened the confirmation link: now it is submitted."""
+
+    def apply(self, aggregate: Application) -> None:
+        aggregate.status = Status.SUBMITTED
 
 
 class Application(RecordedAggregate):
@@ -168,6 +199,8 @@ class Application(RecordedAggregate):
     answers: dict[str, Any]
     status: Status
     identity_method: str | None  # "jpki_signature" when verified online
+    documents = ()  # issued on completion (a class default: not a constructor field)
+    contact_email: PersonalData | None
 
     def __init__(self) -> None:
         """State comes from the events' ``apply`` methods."""
@@ -222,6 +255,12 @@ class Application(RecordedAggregate):
                 FieldError("contactEmail", "email", "not a valid e-mail address",
                            "メールアドレスの形式が正しくありません")
             )
+        awaiting_confirmation = needs_email_confirmation(procedure.assurance, channel, applicant_subject)
+        if awaiting_confirmation and not contact_email:
+            errors.append(
+                FieldError("contactEmail", "required", "an anonymous application needs a contact e-mail",
+                           "ログインせずに申請する場合はメールアドレスが必要です")
+            )
         today = ctx.today
         normalised: dict[str, Any] = {}
         try:
@@ -247,6 +286,7 @@ class Application(RecordedAggregate):
             else None,
             answers=with_owner(normalised, owner),
             identity=identity.recorded(data_subject, owner) if identity else None,
+            awaiting_confirmation=awaiting_confirmation,
         )
 
     # -- lifecycle ---------------------------------------------------------
@@ -288,8 +328,24 @@ class Application(RecordedAggregate):
             raise ValidationFailed(errors)
         self._move(ctx, Status.REJECTED, ApplicationRejected, reason=reason.strip())
 
-    def complete(self, ctx: CommandContext) -> None:
-        self._move(ctx, Status.COMPLETED, ApplicationCompleted)
+    def complete(self, ctx: CommandContext, documents: Sequence[dict[str, Any]] = ()) -> None:
+        self._check(Status.COMPLETED)
+        if errors := documents_errors(list(documents)):
+            raise ValidationFailed(errors)
+        self._move(ctx, Status.COMPLETED, ApplicationCompleted, documents=tuple(documents))
+
+    def issued_document(self, document_id: str) -> dict[str, Any]:
+        for document in self.documents:
+            if document["id"] == document_id:
+                return document
+        raise NotFound("no such issued document", message_ja="交付文書が見つかりません")
+
+    def record_download(self, ctx: CommandContext, document_id: str) -> None:
+        self.issued_document(document_id)
+        self.record(ctx, DocumentDownloaded, document_id=document_id)
+
+    def confirm_email(self, ctx: CommandContext) -> None:
+        self._move(ctx, Status.SUBMITTED, ApplicationEmailConfirmed)
 
     def withdraw(self, ctx: CommandContext, reason: str = "") -> None:
         if errors := _reason_errors(reason, required=False):

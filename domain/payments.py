@@ -25,7 +25,7 @@ from domain.errors import DomainError, FieldError, InvalidTransition, Validation
 from domain.events import Created, Event, RecordedAggregate
 from domain.privacy import individual_number_errors, redact_individual_numbers
 
-_NAMESPACE = UUID("6a1f0c52-3d4e-4b8f-9a51-2c7e9d0b4f13")
+PAYMENTS_NAMESPACE = UUID("6a1f0c52-3d4e-4b8f-9a51-2c7e9d0b4f13")
 
 # --- methods and fees -------------------------------------------------------------
 
@@ -337,7 +337,7 @@ class Payment(RecordedAggregate):
                supersedes: str | None = None) -> Payment:
         if method not in ONLINE_METHODS:
             raise _method_error(ONLINE_METHODS)
-        _require_fee(fee)
+        require_fee(fee)
         return cls.start(ctx, PaymentCreated, id=id, application_id=application_id,
                          department=department, procedure_code=procedure_code,
                          applicant_subject=applicant_subject, method=method, amount=fee.total,
@@ -357,7 +357,7 @@ class Payment(RecordedAggregate):
                                      "領収書番号は英数字・ハイフン64文字以内で入力してください"))
         if errors:
             raise ValidationFailed(errors)
-        _require_fee(fee)
+        require_fee(fee)
         return cls.start(ctx, CounterPaymentRecorded, id=id, application_id=application_id,
                          department=department, procedure_code=procedure_code,
                          applicant_subject=applicant_subject, method=method, amount=fee.total,
@@ -507,7 +507,7 @@ def _method_error(allowed: tuple[str, ...]) -> ValidationFailed:
         "この支払方法は選べません", {"allowed": list(allowed)})])
 
 
-def _require_fee(fee: Fee) -> None:
+def require_fee(fee: Fee) -> None:
     if fee.total <= 0:
         raise _refuse("this application has no fee to pay", "この申請に手数料はありません")
 
@@ -516,7 +516,7 @@ def _require_fee(fee: Fee) -> None:
 
 
 def ledger_id(application_id: str) -> UUID:
-    return uuid5(_NAMESPACE, f"application-payments:{application_id}")
+    return uuid5(PAYMENTS_NAMESPACE, f"application-payments:{application_id}")
 
 
 class PaymentLedgerOpened(Created):
@@ -566,7 +566,7 @@ def check_new_attempt(attempts: list[Payment]) -> str | None:
 
 
 def provider_link_id(provider_payment_id: str) -> UUID:
-    return uuid5(_NAMESPACE, f"provider-payment:{provider_payment_id}")
+    return uuid5(PAYMENTS_NAMESPACE, f"provider-payment:{provider_payment_id}")
 
 
 class ProviderPaymentLinked(Created):
@@ -594,7 +594,7 @@ class ProviderPaymentLink(RecordedAggregate):
 
 
 def webhook_receipt_id(event_id: str) -> UUID:
-    return uuid5(_NAMESPACE, f"webhook-event:{event_id}")
+    return uuid5(PAYMENTS_NAMESPACE, f"webhook-event:{event_id}")
 
 
 class WebhookEventReceived(Created):

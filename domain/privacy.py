@@ -187,8 +187,15 @@ def citizen_subject(applicant_subject: str) -> str:
     return f"{CITIZEN}:{applicant_subject}"
 
 
+# the no-writing counter's subjects (domain/residents.py, domain/interviews.py)
+_COUNTER_SUBJECT = re.compile(r"^(resident:[0-9A-Za-z-]{1,15}|interview:[0-9a-f-]{36})$")
+
+
 def subject_errors(subject: object, path: str = "subject") -> list[FieldError]:
-    """A subject is ``citizen:<sub>`` or ``application:<uuid>``."""
+    """A subject is ``citizen:<sub>``, ``application:<uuid>``, ``resident:<宛名番号>``
+    or ``interview:<uuid>``."""
+    if isinstance(subject, str) and _COUNTER_SUBJECT.match(subject):
+        return individual_number_errors(subject, path)
     if isinstance(subject, str) and subject.startswith(f"{APPLICATION}:"):
         try:
             UUID(subject.removeprefix(f"{APPLICATION}:"))

@@ -12,8 +12,10 @@ of each queue.
   once, change the same aggregate and one of them gets a ``Conflict`` (retried
   by the application service).
 
-Service order in a line: priority visitors first, then by arrival (the time the
-ticket was issued; a transferred visit keeps its original arrival).
+Service order in a line (:func:`service_key`, the one place of the rule): priority
+visitors first, then reserved visitors checked in within their slot
+(``domain.reservations``), then by arrival (the time the ticket was issued; a
+transferred visit keeps its original arrival).
 """
 
 from __future__ import annotations
@@ -146,6 +148,7 @@ class TicketIssued(Created):
     reservation_id: str | None
     application_id: str | None  # a linked pre-application (事前申請)
     holder_subject: str | None  # the citizen who took it, when signed in
+    in_slot: bool = False  # a reservation checked in within its slot: ahead of walk-ins
 
     def apply(self, aggregate: Visit) -> None:
         aggregate.queue = self.queue
@@ -160,6 +163,7 @@ class TicketIssued(Created):
         aggregate.reservation_id = self.reservation_id
         aggregate.application_id = self.application_id
         aggregate.holder_subject = self.holder_subject
+        aggregate.in_slot = self.in_slot
         aggregate.issued_at = self.timestamp
         aggregate.status = VisitStatus.WAITING
         aggregate.window = None
@@ -249,6 +253,7 @@ class Visit(RecordedAggregate):
     reservation_id: str | None
     application_id: str | None
     holder_subject: str | None
+    in_slot: bool
     status: VisitStatus
     window: int | None
     recalls: int
@@ -262,7 +267,7 @@ class Visit(RecordedAggregate):
         cls, ctx: CommandContext, *, id: UUID, queue: str, department: str, prefix: str,
         number: int, purposes: list[str], priority: bool, arrival: str,
         reservation_id: str | None = None, application_id: str | None = None,
-        holder_subject: str | None = None,
+        holder_subject: str | None = None, in_slot: bool = False,
     ) -> Visit:
         errors: list[FieldError] = []
         if arrival not in ARRIVALS:
@@ -287,6 +292,7 @@ class Visit(RecordedAggregate):
             purposes=list(purposes), priority=bool(priority), arrival=arrival,
             reservation_id=reservation_id or None,
             application_id=application_id or None, holder_subject=holder_subject,
+            in_slot=bool(in_slot),
         )
 
     # -- lifecycle ---------------------------------------------------------
@@ -365,9 +371,12 @@ def line_id(queue: str, day: date | str) -> UUID:
     return uuid5(_NAMESPACE, f"line:{queue}:{day_iso}")
 
 
-def service_key(priority: bool, queued_at: str, number: int, visit_id: str) -> tuple[Any, ...]:
-    """Service order: priority visitors first, then by arrival (issue time)."""
-    return (0 if priority else 1, queued_at, number, visit_id)
+def service_key(
+    priority: bool, queued_at: str, number: int, visit_id: str, in_slot: bool = False
+) -> tuple[Any, ...]:
+    """Service order: priority visitors first, then reservations checked in within
+    their slot, then by arrival (issue time). The line and the board both use it."""
+    return (0 if priority else 1, 0 if in_slot else 1, queued_at, number, visit_id)
 
 
 class QueueLineOpened(Created):
@@ -388,10 +397,12 @@ class TicketDispensed(Event):
     visit_id: str
     priority: bool
     queued_at: str  # ISO, UTC: the arrival that orders the line
+    in_slot: bool = False  # a reservation checked in within its slot
 
     def apply(self, aggregate: QueueLine) -> None:
         aggregate.last_number = self.number
-        aggregate.waiting[self.visit_id] = (self.priority, self.queued_at, self.number)
+        aggregate.waiting[self.visit_id] = (self.priority, self.queued_at, self.number,
+                                            self.in_slot)
 
 
 class VisitJoinedLine(Event):
@@ -403,7 +414,7 @@ class VisitJoinedLine(Event):
     number: int
 
     def apply(self, aggregate: QueueLine) -> None:
-        aggregate.waiting[self.visit_id] = (self.priority, self.queued_at, self.number)
+        aggregate.waiting[self.visit_id] = (self.priority, self.queued_at, self.number, False)
 
 
 class VisitLeftLine(Event):
@@ -420,7 +431,7 @@ class QueueLine(RecordedAggregate):
     queue: str
     day: str
     last_number: int
-    waiting: dict[str, tuple[bool, str, int]]
+    waiting: dict[str, tuple[bool, str, int, bool]]  # priority, queued_at, number, in_slot
 
     def __init__(self) -> None:
         """State comes from the events' ``apply`` methods."""
@@ -429,10 +440,13 @@ class QueueLine(RecordedAggregate):
     def open_for(cls, ctx: CommandContext, queue: str, day: str) -> QueueLine:
         return cls.start(ctx, QueueLineOpened, id=line_id(queue, day), queue=queue, day=day)
 
-    def dispense(self, ctx: CommandContext, visit_id: UUID, priority: bool) -> int:
+    def dispense(
+        self, ctx: CommandContext, visit_id: UUID, priority: bool, in_slot: bool = False
+    ) -> int:
         number = self.last_number + 1
         self.record(ctx, TicketDispensed, number=number, visit_id=str(visit_id),
-                    priority=bool(priority), queued_at=instant(ctx.occurred_at))
+                    priority=bool(priority), queued_at=instant(ctx.occurred_at),
+                    in_slot=bool(in_slot))
         return number
 
     def join(self, ctx: CommandContext, visit: Visit) -> None:
@@ -448,5 +462,5 @@ class QueueLine(RecordedAggregate):
         if not self.waiting:
             return None
         return min(
-            (service_key(p, at, n, vid), vid) for vid, (p, at, n) in self.waiting.items()
+            (service_key(p, at, n, vid, s), vid) for vid, (p, at, n, s) in self.waiting.items()
         )

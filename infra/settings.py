@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     projection_poll_interval: float = Field(0.05, gt=0, le=5)
     log_level: str = "INFO"
     max_recalls: int = Field(2, ge=0, le=10)  # counter visits: recalls before a no-show
+    turn_near_ahead: int = Field(3, ge=0, le=100)  # counter visits: `turnNear` when ≤ N are ahead
+    # issued documents: lifetime of a signed download link, in seconds (docs/security.md)
+    download_link_ttl: int = Field(300, ge=10, le=3600)
     # personal data: master key (base64 of 32 bytes; a dev key file outside
     # production), how long another process may still use a forgotten key, and
     # the escape hatch for PostgreSQL servers running without fsync
@@ -64,6 +67,20 @@ class Settings(BaseSettings):
     jpki_trust_anchors: Path | None = None
     jpki_crls: Path | None = None
     jpki_serial_hash_key: SecretStr | None = Field(None, repr=False)
+    # possible duplicate applications (docs/events.md): the city's HMAC key of the
+    # read model's submission fingerprints (a dev key file outside production;
+    # in production, without one, duplicates are not flagged)
+    duplicate_fingerprint_key: SecretStr | None = Field(None, repr=False)
+    # applicant notifications (docs/notifications.md): SMTP server (unset: .eml files
+    # under <data_dir>/mail), sender address, attempts before a mail is abandoned,
+    # how often `serve` sends due mails (0: not in serve), the public base URL of
+    # confirmation links and their HMAC key (a dev key file when unset)
+    smtp_url: SecretStr | None = Field(None, repr=False)
+    mail_from: str = "madoguchi@example.lg.jp"
+    mail_max_attempts: int = Field(5, ge=1, le=50)
+    mail_send_interval: float = Field(30.0, ge=0, le=3600)
+    public_url: str = "http://127.0.0.1:8000"
+    email_confirmation_key: SecretStr | None = Field(None, repr=False)
 
     @property
     def uses_postgres(self) -> bool:
@@ -106,6 +123,23 @@ class Settings(BaseSettings):
         if self.env == "production":
             return None
         return dev_secret.load_or_create(self.data_dir / "dev-jpki-serial-hash-key").encode("ascii")
+
+    @property
+    def effective_duplicate_fingerprint_key(self) -> bytes | None:
+        """The configured key; outside production without one, a development key
+        under the data directory (generated on first use); in production, None."""
+        if self.duplicate_fingerprint_key is not None:
+            return self.duplicate_fingerprint_key.get_secret_value().encode("utf-8")
+        if self.env == "production":
+            return None
+        return dev_secret.load_or_create(self.data_dir / "dev-duplicate-fingerprint-key").encode("ascii")
+
+    @property
+    def effective_email_confirmation_key(self) -> bytes:
+        """The configured key, else a random key kept under the data directory."""
+        if self.email_confirmation_key is not None:
+            return self.email_confirmation_key.get_secret_value().encode("utf-8")
+        return dev_secret.load_or_create(self.data_dir / "email-confirmation-key").encode("ascii")
 
     @property
     def events_path(self) -> Path:

@@ -14,7 +14,7 @@ from infra.crypto.keystore import PostgresKeyDatabase, SQLiteKeyDatabase, Subjec
 from infra.crypto.master_key import load_master_key
 from infra.settings import Settings
 from infra.store.coordination import AdvisoryLock, FileLock, ListenWakeup, PollingWakeup
-from infra.store.events import conninfo, event_store_env
+from infra.store.events import bound_reconnects, conninfo, event_store_env
 from infra.store.postgres_views import PostgresViewStore
 from infra.store.sqlite_views import SQLiteViewStore
 from infra.transcodings import default_transcodings
@@ -125,6 +125,7 @@ def open_storage(settings: Settings) -> Storage:
         else:
             views = SQLiteViewStore(settings.views_path)
         log = CityLog(env=event_store_env(settings), transcodings=default_transcodings(cipher))
+        bound_reconnects(log)
     except BaseException:
         keys.close()
         raise

@@ -6,18 +6,25 @@ from application.ports import PersonalDataVault
 from application.projection import Projection
 
 
-def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = None) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = None,
+                    duplicate_key: bytes | None = None) -> list[Projection]:
+    from projections.application_messages import ApplicationMessages
     from projections.application_status import ApplicationStatus
     from projections.audit_chain import AuditChain
     from projections.audit_index import AuditIndex
     from projections.department_inbox import DepartmentInbox
     from projections.dx_dashboard import DxDashboard
+    from projections.issued_documents import IssuedDocuments
+    from projections.notifications import Notifications
     from projections.payments import Payments
     from projections.personal_data_access import PersonalDataAccesses
     from projections.procedure_catalogue import ProcedureCatalogue
     from projections.queue_board import QueueBoard
+    from projections.reservation_slots import ReservationSlots
+    from projections.resident_records import ResidentRecords
     from projections.wait_prediction import WaitPredictions
 
-    return [ProcedureCatalogue(), ApplicationStatus(vault), DepartmentInbox(), audit_chain or AuditChain(),
-            AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(), WaitPredictions(),
-            DxDashboard()]
+    return [ProcedureCatalogue(), ApplicationStatus(vault, duplicate_key), DepartmentInbox(),
+            audit_chain or AuditChain(), AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(),
+            WaitPredictions(), DxDashboard(), ApplicationMessages(vault), ReservationSlots(), Notifications(),
+            IssuedDocuments(vault), ResidentRecords(vault, duplicate_key)]

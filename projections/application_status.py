@@ -1,20 +1,26 @@
 """Read model: each application's current status (with its Japanese label),
-procedure, department, channel, applicant and full status timeline."""
+procedure, department, channel, applicant and full status timeline; and the
+possible duplicates among them (see :func:`submission_fingerprint`)."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hashlib
+import hmac
 import json
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from application.ports import PersonalDataVault, ViewCursor
 from application.projection import Projection, Tables
-from domain.application_status import STATUS_AFTER_EVENT, Status
+from domain.application_status import Status, status_after
 from domain.applications import (
     ApplicationApproved,
     ApplicationCompleted,
+    ApplicationEmailConfirmed,
     ApplicationReceived,
     ApplicationRejected,
     ApplicationResubmitted,
@@ -23,6 +29,7 @@ from domain.applications import (
     ApplicationWithdrawn,
 )
 from domain.personal import PersonalData
+from domain.privacy import SubjectForgotten
 from domain.procedures import ProcedureDefined
 from projections.reading import ReadSession
 
@@ -35,6 +42,7 @@ LIFECYCLE = (
     ApplicationRejected,
     ApplicationCompleted,
     ApplicationWithdrawn,
+    ApplicationEmailConfirmed,
 )
 
 
@@ -68,16 +76,65 @@ class ApplicationView:
     due_at: str
     position: int
     timeline: list[TimelineEntry]
+    # earlier applications with the same fingerprint within DUPLICATE_WINDOW
+    possible_duplicate_of: list[str] = field(default_factory=list)
+
+
+# statuses in which nothing is pending on the city's side: never overdue
+NOT_PENDING = (Status.APPROVED, Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+MAX_DUPLICATES_LISTED = 10
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+
+class _Erased(Exception):
+    pass
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, PersonalData):
+        if value.erased:
+            raise _Erased
+        return _plain(value.value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def submission_fingerprint(key: bytes | None, event: ApplicationSubmitted) -> str | None:
+    """HMAC-SHA-256, with the city's key, of who applied (the signed-in citizen's
+    ``sub``, else the contact e-mail, trimmed and lower-cased), the procedure and
+    the canonical JSON of the answers; ``None`` without a key, without either
+    identifier, or when any of it has been erased. Kept in the read model only —
+    never in an event — and keyed, so the e-mail and answers cannot be confirmed
+    by hashing guesses without the key."""
+    if key is None:
+        return None
+    try:
+        if event.applicant_subject:
+            who = "sub:" + event.applicant_subject
+        elif event.contact_email is not None:
+            who = "email:" + str(_plain(event.contact_email)).strip().lower()
+        else:
+            return None
+        answers = _plain(event.answers)
+    except _Erased:
+        return None
+    canonical = json.dumps({"who": who, "procedure": event.procedure_code, "answers": answers},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class ApplicationStatus(Projection):
     name = "application_status"
-    version = 2  # 2: answers keep each personal value sealed on its own
-    handles = (ProcedureDefined, *LIFECYCLE)
-    tables = ("status_procedures", "status_applications", "status_timeline")
+    version = 3  # 2: answers keep each personal value sealed on its own; 3: duplicates
+    handles = (ProcedureDefined, *LIFECYCLE, SubjectForgotten)
+    tables = ("status_procedures", "status_applications", "status_timeline", "status_duplicates")
 
-    def __init__(self, vault: PersonalDataVault) -> None:
+    def __init__(self, vault: PersonalDataVault, duplicate_key: bytes | None = None) -> None:
         self.vault = vault
+        self.duplicate_key = duplicate_key
 
     def create(self, cur: ViewCursor, t: Tables) -> None:
         cur.execute(t.sql(
@@ -92,7 +149,16 @@ class ApplicationStatus(Projection):
             " data_subject TEXT NOT NULL, applicant_name TEXT, contact_email TEXT, answers TEXT,"
             " form_version INTEGER NOT NULL,"
             " submitted_at TEXT NOT NULL, updated_at TEXT NOT NULL, due_at TEXT NOT NULL,"
-            " position BIGINT NOT NULL)"
+            " position BIGINT NOT NULL, fingerprint TEXT)"
+        ))
+        cur.execute(t.sql(
+            "CREATE INDEX IF NOT EXISTS {status_applications}_fingerprint"
+            " ON {status_applications} (fingerprint, submitted_at)"
+        ))
+        cur.execute(t.sql(
+            "CREATE TABLE IF NOT EXISTS {status_duplicates} ("
+            " application_id TEXT NOT NULL, duplicate_of TEXT NOT NULL,"
+            " PRIMARY KEY (application_id, duplicate_of))"
         ))
         cur.execute(t.sql(
             "CREATE INDEX IF NOT EXISTS {status_applications}_dept"
@@ -117,9 +183,14 @@ class ApplicationStatus(Projection):
                 (event.code, event.name_ja, event.name_en, event.processing_days),
             )
             return
+        if isinstance(event, SubjectForgotten):  # no fingerprint outlives its data
+            for subject in event.key_subjects:
+                cur.execute(t.sql("UPDATE {status_applications} SET fingerprint = NULL WHERE data_subject = ?"),
+                            (subject,))
+            return
         at = event.timestamp.isoformat()
         app_id = str(event.originator_id)
-        status = STATUS_AFTER_EVENT[type(event).__name__]
+        status = status_after(event)
         if isinstance(event, ApplicationSubmitted):
             cur.execute(
                 t.sql("SELECT processing_days FROM {status_procedures} WHERE code = ?"),
@@ -127,17 +198,34 @@ class ApplicationStatus(Projection):
             )
             row = cur.fetchone()
             due = event.timestamp + timedelta(days=int(row[0]) if row else 0)
+            fingerprint = submission_fingerprint(self.duplicate_key, event)
+            if fingerprint is not None:
+                # the window is on event timestamps, so a rebuild flags the same pairs
+                # the most recent few are enough to flag it, and keep the work bounded
+                cur.execute(
+                    t.sql(
+                        "SELECT id FROM {status_applications} WHERE fingerprint = ?"
+                        " AND submitted_at >= ? AND id <> ?"
+                        " ORDER BY submitted_at DESC, id DESC LIMIT ?"
+                    ),
+                    (fingerprint, (event.timestamp - DUPLICATE_WINDOW).isoformat(), app_id,
+                     MAX_DUPLICATES_LISTED),
+                )
+                earlier = sorted(r[0] for r in cur.fetchall())
+                if earlier:
+                    cur.executemany(t.sql("INSERT INTO {status_duplicates} VALUES (?, ?)"),
+                                    [(app_id, other) for other in earlier])
             cur.execute(
                 t.sql(
                     "INSERT INTO {status_applications} VALUES"
-                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 (
                     app_id, event.procedure_code, event.department, event.channel, status.value,
                     event.applicant_subject, event.data_subject,
                     self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
                     self._seal_answers(event.answers),
-                    event.form_version, at, at, due.isoformat(), position,
+                    event.form_version, at, at, due.isoformat(), position, fingerprint,
                 ),
             )
         else:
@@ -234,7 +322,44 @@ def get_application(
         (application_id,),
     )
     timeline = [TimelineEntry(*r) for r in session.cur.fetchall()]
-    return _view(session, vault, row, timeline)
+    view = _view(session, vault, row, timeline)
+    duplicates = _duplicates(session, [view.id])
+    return dataclasses.replace(view, possible_duplicate_of=duplicates.get(view.id, []))
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _duplicates(session: ReadSession, ids: Sequence[str]) -> dict[str, list[str]]:
+    if not ids:
+        return {}
+    t = session.tables(ApplicationStatus.name)
+    session.cur.execute(
+        t.sql(f"SELECT application_id, duplicate_of FROM {{status_duplicates}}"
+              f" WHERE application_id IN ({_placeholders(len(ids))}) ORDER BY application_id, duplicate_of"),
+        list(ids),
+    )
+    found: dict[str, list[str]] = {}
+    for app_id, other in session.cur.fetchall():
+        found.setdefault(app_id, []).append(other)
+    return found
+
+
+def _timelines(session: ReadSession, ids: Sequence[str]) -> dict[str, list[TimelineEntry]]:
+    if not ids:
+        return {}
+    t = session.tables(ApplicationStatus.name)
+    session.cur.execute(
+        t.sql("SELECT application_id, status, event, at, actor_role, actor_department, reason, position"
+              f" FROM {{status_timeline}} WHERE application_id IN ({_placeholders(len(ids))})"
+              " ORDER BY application_id, version"),
+        list(ids),
+    )
+    found: dict[str, list[TimelineEntry]] = {}
+    for r in session.cur.fetchall():
+        found.setdefault(r[0], []).append(TimelineEntry(*r[1:]))
+    return found
 
 
 def encode_cursor(submitted_at: str, app_id: str) -> str:
@@ -265,22 +390,41 @@ def list_applications(
     status: Status | None = None,
     channel: str | None = None,
     applicant_subject: str | None = None,
+    procedure_code: str | None = None,
+    submitted_before: datetime | None = None,
+    overdue_at: datetime | None = None,
+    with_timeline: bool = False,
     first: int = 20,
     after: str | None = None,
 ) -> ApplicationPage:
-    """Newest first; ``after`` is the ``end_cursor`` of the previous page."""
+    """Newest first; ``after`` is the ``end_cursor`` of the previous page.
+
+    ``submitted_before``: only applications submitted before that moment (the
+    inbox's age filter); ``overdue_at``: only those past their due date at that
+    moment and still pending (not approved, completed, rejected or withdrawn)."""
     t = session.tables(ApplicationStatus.name)
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for column, value in (
         ("a.department", department),
         ("a.status", status.value if status else None),
         ("a.channel", channel),
         ("a.applicant_subject", applicant_subject),
+        ("a.procedure_code", procedure_code),
     ):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    filters = (" WHERE " + " AND ".join(where)) if where else ""
+    if submitted_before is not None:
+        where.append("a.submitted_at < ?")
+        params.append(submitted_before.isoformat())
+    if overdue_at is not None:
+        where.append(f"a.due_at < ? AND a.status NOT IN ({_placeholders(len(NOT_PENDING))})")
+        params += [overdue_at.isoformat(), *(s.value for s in NOT_PENDING)]
+    # an anonymous かんたん申請 is listed once its e-mail is confirmed
+    where.append("a.status <> ?")
+    params.append(Status.AWAITING_CONFIRMATION.value)
+    filters = " WHERE " + " AND ".join(where)
     session.cur.execute(t.sql(f"SELECT COUNT(*) FROM {{status_applications}} a{filters}"), params)
     total = int(session.cur.fetchone()[0])
     page_where = list(where)
@@ -301,6 +445,13 @@ def list_applications(
     rows = session.cur.fetchall()
     has_next = len(rows) > first
     rows = rows[:first]
-    items = [_view(session, vault, r, []) for r in rows]
+    ids = [r[0] for r in rows]
+    timelines = _timelines(session, ids) if with_timeline else {}
+    duplicates = _duplicates(session, ids)
+    items = [
+        dataclasses.replace(_view(session, vault, r, timelines.get(r[0], [])),
+                            possible_duplicate_of=duplicates.get(r[0], []))
+        for r in rows
+    ]
     end = encode_cursor(rows[-1][12], rows[-1][0]) if rows else None
     return ApplicationPage(items, end, has_next, total)

@@ -7,7 +7,7 @@ from typing import Any
 
 from application.ports import ViewCursor
 from application.projection import Projection, Tables
-from domain.application_status import STATUS_AFTER_EVENT, Status
+from domain.application_status import STAFF_STATUSES, status_after
 from domain.applications import ApplicationSubmitted
 from projections.application_status import LIFECYCLE
 from projections.reading import ReadSession
@@ -49,7 +49,7 @@ class DepartmentInbox(Projection):
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
         app_id = str(event.originator_id)
-        status = STATUS_AFTER_EVENT[type(event).__name__].value
+        status = status_after(event).value
         if isinstance(event, ApplicationSubmitted):
             cur.execute(
                 t.sql("INSERT INTO {inbox_items} VALUES (?, ?, ?)"),
@@ -83,5 +83,5 @@ def inbox_counts(session: ReadSession, department: str | None = None) -> list[In
     return [
         InboxCount(d, s.value, int(by_key.get((d, s.value), 0)))
         for d in departments
-        for s in Status
+        for s in STAFF_STATUSES  # an unconfirmed かんたん申請 is not the staff's yet
     ]

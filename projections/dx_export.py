@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from projections.dx_dashboard import Dashboard, MonthFigures
+from projections.dx_figures import Dashboard, MonthFigures
 
 BOM = "\ufeff"
 # (MonthFigures field, the Japanese column header)

@@ -1,5 +1,6 @@
 """Read model: payments (決済) — each payment's status (per application), its
-refunds, daily totals per department and method, and the cashless share."""
+refunds, the fee each application owes and whether it is paid, daily totals per
+department and method, and the cashless share."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from application.ports import ViewCursor
 from application.projection import Projection, Tables
 from domain.context import CITY_TIMEZONE
+from domain.payment_dues import ApplicationPaid, PaymentRequested, PaymentSummary
 from domain.payments import (
     CASHLESS_METHODS,
     CounterPaymentRecorded,
@@ -41,7 +43,8 @@ class RefundView:
     status: str
     reason: str
     submitted_at: str
-    updated_at: str
+    updated_at: str  # when it succeeded or failed, once it has
+    provider_refund_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,12 @@ def city_day(event: Any) -> str:
 
 class Payments(Projection):
     name = "payments"
-    version = 1
+    version = 2  # 2: refunds keep the provider's refund id (reconciliation)
     handles = (PaymentCreated, CounterPaymentRecorded, PaymentStarted, PaymentAuthorised,
                PaymentSucceeded, PaymentFailed, PaymentExpired, PaymentCancelled, PaymentErrored,
-               LateSuccessRecorded, RefundSubmitted, RefundSucceeded, RefundFailed)
-    tables = ("payment_status", "payment_refunds", "payment_daily_totals")
+               LateSuccessRecorded, RefundSubmitted, RefundSucceeded, RefundFailed,
+               PaymentRequested, ApplicationPaid)
+    tables = ("payment_status", "payment_refunds", "payment_daily_totals", "payment_dues")
 
     def create(self, cur: ViewCursor, t: Tables) -> None:
         cur.execute(t.sql(
@@ -129,13 +133,18 @@ class Payments(Projection):
             "CREATE TABLE IF NOT EXISTS {payment_refunds} ("
             " payment_id TEXT NOT NULL, refund_id TEXT NOT NULL, amount BIGINT NOT NULL,"
             " status TEXT NOT NULL, reason TEXT NOT NULL, submitted_at TEXT NOT NULL,"
-            " updated_at TEXT NOT NULL, PRIMARY KEY (payment_id, refund_id))"
+            " updated_at TEXT NOT NULL, provider_refund_id TEXT, PRIMARY KEY (payment_id, refund_id))"
         ))
         cur.execute(t.sql(
             "CREATE TABLE IF NOT EXISTS {payment_daily_totals} ("
             " day TEXT NOT NULL, department TEXT NOT NULL, method TEXT NOT NULL,"
             " payments INTEGER NOT NULL, amount BIGINT NOT NULL, refunded BIGINT NOT NULL,"
             " PRIMARY KEY (day, department, method))"
+        ))
+        cur.execute(t.sql(
+            "CREATE TABLE IF NOT EXISTS {payment_dues} ("
+            " application_id TEXT PRIMARY KEY, amount BIGINT NOT NULL, paid_by TEXT,"
+            " paid_amount BIGINT NOT NULL, requested_at TEXT NOT NULL, paid_at TEXT)"
         ))
 
     def _set(self, cur: ViewCursor, t: Tables, pid: str, at: str, position: int, **columns: Any) -> None:
@@ -161,6 +170,15 @@ class Payments(Projection):
         )
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
+        if isinstance(event, PaymentRequested):
+            cur.execute(t.sql("INSERT INTO {payment_dues} VALUES (?, ?, ?, ?, ?, ?)"),
+                        (event.application_id, event.amount, None, 0, event.timestamp.isoformat(), None))
+            return
+        if isinstance(event, ApplicationPaid):
+            cur.execute(t.sql("UPDATE {payment_dues} SET paid_by = ?, paid_amount = ?, paid_at = ?"
+                              " WHERE application_id = (SELECT application_id FROM {payment_status} WHERE id = ?)"),
+                        (event.payment_id, event.amount, event.timestamp.isoformat(), event.payment_id))
+            return
         pid = str(event.originator_id)
         at = event.timestamp.isoformat()
         if isinstance(event, (PaymentCreated, CounterPaymentRecorded)):
@@ -195,15 +213,16 @@ class Payments(Projection):
         elif isinstance(event, PaymentErrored):
             self._set(cur, t, pid, at, position, status="error")
         elif isinstance(event, RefundSubmitted):
-            cur.execute(t.sql("INSERT INTO {payment_refunds} VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                        (pid, event.refund_id, event.amount, "submitted", event.reason, at, at))
+            cur.execute(t.sql("INSERT INTO {payment_refunds} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                        (pid, event.refund_id, event.amount, "submitted", event.reason, at, at, None))
             self._set(cur, t, pid, at, position)
         elif isinstance(event, (RefundSucceeded, RefundFailed)):
             done = isinstance(event, RefundSucceeded)
             cur.execute(
-                t.sql("UPDATE {payment_refunds} SET status = ?, updated_at = ?"
+                t.sql("UPDATE {payment_refunds} SET status = ?, updated_at = ?, provider_refund_id = ?"
                       " WHERE payment_id = ? AND refund_id = ?"),
-                (("success" if done else "error"), at, pid, event.refund_id),
+                (("success" if done else "error"), at, getattr(event, "provider_refund_id", None), pid,
+                 event.refund_id),
             )
             if done:
                 cur.execute(t.sql("SELECT amount FROM {payment_refunds} WHERE payment_id = ? AND refund_id = ?"),
@@ -217,9 +236,9 @@ class Payments(Projection):
 
 def _refunds(session: ReadSession, t: Tables, pid: str) -> list[RefundView]:
     session.cur.execute(
-        t.sql("SELECT refund_id, amount, status, reason, submitted_at, updated_at FROM {payment_refunds}"
-              " WHERE payment_id = ? ORDER BY submitted_at, refund_id"), (pid,))
-    return [RefundView(r[0], int(r[1]), r[2], r[3], r[4], r[5]) for r in session.cur.fetchall()]
+        t.sql("SELECT refund_id, amount, status, reason, submitted_at, updated_at, provider_refund_id"
+              " FROM {payment_refunds} WHERE payment_id = ? ORDER BY submitted_at, refund_id"), (pid,))
+    return [RefundView(r[0], int(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in session.cur.fetchall()]
 
 
 def _view(session: ReadSession, t: Tables, row: tuple[Any, ...]) -> PaymentView:
@@ -243,6 +262,20 @@ def payments_for_application(session: ReadSession, application_id: str) -> list[
         t.sql(f"SELECT {_COLUMNS} FROM {{payment_status}} WHERE application_id = ?"
               " ORDER BY created_at, position"), (application_id,))
     return [_view(session, t, row) for row in session.cur.fetchall()]
+
+
+def payment_summary(session: ReadSession, application_id: str) -> PaymentSummary:
+    """What the application owes, paid and got back (円); all zero without a fee."""
+    t = session.tables(Payments.name)
+    session.cur.execute(t.sql("SELECT amount, paid_amount FROM {payment_dues} WHERE application_id = ?"),
+                        (application_id,))
+    row = session.cur.fetchone()
+    session.cur.execute(
+        t.sql("SELECT COALESCE(SUM(r.amount), 0) FROM {payment_refunds} r JOIN {payment_status} p"
+              " ON p.id = r.payment_id WHERE p.application_id = ? AND r.status = 'success'"),
+        (application_id,))
+    (refunded,) = session.cur.fetchone()
+    return PaymentSummary(int(row[0]) if row else 0, int(row[1]) if row else 0, int(refunded))
 
 
 def daily_totals(session: ReadSession, day: date, department: str | None = None) -> list[DailyTotal]:
@@ -295,14 +328,25 @@ def open_online_payments(session: ReadSession, created_before: str | None = None
 
 def online_payments_for_reconciliation(session: ReadSession, day: date,
                                        provider_payment_ids: list[str]) -> list[PaymentView]:
-    """Online payments paid on ``day`` (the city's calendar) and those with any of
-    ``provider_payment_ids``."""
+    """Online payments paid or refunded on ``day`` (the city's calendar) and those
+    with any of ``provider_payment_ids``."""
     t = session.tables(Payments.name)
     session.cur.execute(
         t.sql(f"SELECT {_COLUMNS} FROM {{payment_status}}"
               " WHERE provider_payment_id IS NOT NULL AND status = 'success'"))
     found = {row[0]: row for row in session.cur.fetchall()
              if row[18] and paid_day(row[18]) == day.isoformat()}
+    session.cur.execute(
+        t.sql("SELECT payment_id, updated_at FROM {payment_refunds} WHERE status = 'success'"))
+    refunded = sorted({pid for pid, at in session.cur.fetchall() if paid_day(at) == day.isoformat()}
+                      - set(found))
+    for start in range(0, len(refunded), 500):
+        chunk = refunded[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        session.cur.execute(
+            t.sql(f"SELECT {_COLUMNS} FROM {{payment_status}}"
+                  f" WHERE provider_payment_id IS NOT NULL AND id IN ({marks})"), chunk)
+        found.update({row[0]: row for row in session.cur.fetchall()})
     wanted = sorted(set(provider_payment_ids))
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]

@@ -22,6 +22,7 @@ from domain.visits import (
     VisitCancelled,
     VisitTransferred,
     instant,
+    service_key,
 )
 from domain.windows import WindowClosed, WindowDefined, WindowOpened
 from projections.reading import ReadSession
@@ -119,9 +120,10 @@ class VisitView:
 
 class QueueBoard(Projection):
     name = "queue_board"
-    version = 1
+    # 2: board_visits.in_slot (reservations served ahead of walk-ins); window sessions (idle time)
+    version = 2
     handles = (QueueDefined, WindowDefined, WindowOpened, WindowClosed, *VISIT_EVENTS)
-    tables = ("board_queues", "board_windows", "board_visits", "board_history")
+    tables = ("board_queues", "board_windows", "board_visits", "board_history", "board_window_sessions")
 
     def create(self, cur: ViewCursor, t: Tables) -> None:
         cur.execute(t.sql(
@@ -143,7 +145,7 @@ class QueueBoard(Projection):
             " arrival TEXT NOT NULL, reservation_id TEXT, application_id TEXT,"
             " holder_subject TEXT, status TEXT NOT NULL, window_no INTEGER,"
             " recalls INTEGER NOT NULL, issued_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
-            " position BIGINT NOT NULL)"
+            " position BIGINT NOT NULL, in_slot INTEGER NOT NULL DEFAULT 0)"
         ))
         cur.execute(t.sql(
             "CREATE INDEX IF NOT EXISTS {board_visits}_line"
@@ -155,6 +157,10 @@ class QueueBoard(Projection):
             " status TEXT NOT NULL, at TEXT NOT NULL, queue TEXT NOT NULL, window_no INTEGER,"
             " actor_role TEXT NOT NULL, actor_department TEXT, detail TEXT NOT NULL,"
             " position BIGINT NOT NULL, PRIMARY KEY (visit_id, version))"
+        ))
+        cur.execute(t.sql(
+            "CREATE TABLE IF NOT EXISTS {board_window_sessions} ("
+            " position BIGINT PRIMARY KEY, window_no INTEGER NOT NULL, opened_at TEXT NOT NULL, closed_at TEXT)"
         ))
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
@@ -172,9 +178,14 @@ class QueueBoard(Projection):
         elif isinstance(event, WindowOpened):
             cur.execute(t.sql("UPDATE {board_windows} SET open = 1, staff = ? WHERE id = ?"),
                         (event.staff, str(event.originator_id)))
+            cur.execute(t.sql("INSERT INTO {board_window_sessions} SELECT ?, number, ?, NULL FROM {board_windows}"
+                              " WHERE id = ?"), (position, instant(event.timestamp), str(event.originator_id)))
         elif isinstance(event, WindowClosed):
             cur.execute(t.sql("UPDATE {board_windows} SET open = 0, staff = NULL WHERE id = ?"),
                         (str(event.originator_id),))
+            cur.execute(t.sql("UPDATE {board_window_sessions} SET closed_at = ? WHERE closed_at IS NULL"
+                              " AND window_no = (SELECT number FROM {board_windows} WHERE id = ?)"),
+                        (instant(event.timestamp), str(event.originator_id)))
         else:
             self._visit(cur, t, event, position)
 
@@ -186,11 +197,11 @@ class QueueBoard(Projection):
         if isinstance(event, TicketIssued):
             cur.execute(
                 t.sql("INSERT INTO {board_visits} VALUES"
-                      " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?)"),
+                      " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?)"),
                 (visit_id, event.queue, event.department, event.day, event.day, event.number,
                  event.ticket, json.dumps(event.purposes), int(event.priority), event.arrival,
                  event.reservation_id, event.application_id, event.holder_subject, status,
-                 at, at, position),
+                 at, at, position, int(event.in_slot)),
             )
             detail = {"ticket": event.ticket, "priority": event.priority, "arrival": event.arrival,
                       "purposes": event.purposes}
@@ -224,7 +235,7 @@ class QueueBoard(Projection):
                 elif isinstance(event, VisitCancelled):
                     detail = {"reason": event.reason}
                 elif isinstance(event, VisitTransferred):
-                    sets += ["queue = ?", "department = ?", "line_day = ?"]
+                    sets += ["queue = ?", "department = ?", "line_day = ?", "in_slot = 0"]
                     params += [event.to_queue, event.to_department, event.day]
                     detail = {"fromQueue": event.from_queue, "toQueue": event.to_queue,
                               "fromDepartment": event.from_department,
@@ -284,13 +295,14 @@ def queue_board(session: ReadSession, queue: str, today: str) -> QueueBoardView 
     if row is None:
         return None
     session.cur.execute(
-        t.sql("SELECT id, ticket, priority, status, issued_at FROM {board_visits}"
-              " WHERE queue = ? AND line_day = ? AND status IN ('waiting', 'transferred')"
-              " ORDER BY priority DESC, issued_at, number, id"),
+        t.sql("SELECT id, ticket, priority, status, issued_at, number, in_slot FROM {board_visits}"
+              " WHERE queue = ? AND line_day = ? AND status IN ('waiting', 'transferred')"),
         (queue, today),
     )
+    rows = sorted(session.cur.fetchall(),  # the line's own order (domain.visits.service_key)
+                  key=lambda r: service_key(bool(r[2]), r[4], int(r[5]), r[0], bool(r[6])))
     waiting = [BoardTicket(vid, ticket, bool(p), status, at)
-               for vid, ticket, p, status, at in session.cur.fetchall()]
+               for vid, ticket, p, status, at, _, _ in rows]
     session.cur.execute(
         t.sql("SELECT w.number, w.name_ja, w.visit_id, w.ticket, w.visit_status"
               " FROM {board_windows} w JOIN {board_visits} v ON v.id = w.visit_id"
@@ -330,3 +342,76 @@ def get_visit(session: ReadSession, visit_id: str) -> VisitView | None:
         None if window is None else int(window), int(recalls), issued_at, updated_at,
         int(position), history,
     )
+
+
+# -- history: congestion forecast and counter statistics -----------------------------
+def issued_and_called(
+    session: ReadSession, queue: str, since: str, until: str
+) -> list[tuple[str, str, str | None]]:
+    """(visit id, issued at, first called at or None) of the tickets issued into
+    ``queue`` between the UTC instants ``since`` (inclusive) and ``until``."""
+    t = session.tables(QueueBoard.name)
+    session.cur.execute(
+        t.sql("SELECT i.visit_id, i.at, MIN(c.at) FROM {board_history} i"
+              " LEFT JOIN {board_history} c ON c.visit_id = i.visit_id AND c.event = 'TicketCalled'"
+              " WHERE i.event = 'TicketIssued' AND i.queue = ? AND i.at >= ? AND i.at < ?"
+              " GROUP BY i.visit_id, i.at ORDER BY i.at"),
+        (queue, since, until),
+    )
+    return [(vid, at, called) for vid, at, called in session.cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    visit_id: str
+    event: str
+    at: str
+    queue: str
+    window: int | None
+    purposes: list[str]
+
+
+def day_history(session: ReadSession, queue: str, since: str, until: str) -> list[HistoryRow]:
+    """Every history entry between the UTC instants of the visits that were in
+    ``queue`` then (also their entries in other queues), with the visit's purposes."""
+    t = session.tables(QueueBoard.name)
+    session.cur.execute(
+        t.sql("SELECT h.visit_id, h.event, h.at, h.queue, h.window_no, v.purposes"
+              " FROM {board_history} h JOIN {board_visits} v ON v.id = h.visit_id"
+              " WHERE h.at >= ? AND h.at < ? AND h.visit_id IN (SELECT visit_id FROM {board_history}"
+              "  WHERE queue = ? AND at >= ? AND at < ?) ORDER BY h.at, h.position"),
+        (since, until, queue, since, until),
+    )
+    return [HistoryRow(vid, e, at, q, None if w is None else int(w), json.loads(p))
+            for vid, e, at, q, w, p in session.cur.fetchall()]
+
+
+def window_sessions(session: ReadSession, since: str, until: str) -> list[tuple[int, str, str | None]]:
+    """(window, opened at, closed at or None while still open) of the periods
+    windows were open that overlap the UTC instants [``since``, ``until``)."""
+    t = session.tables(QueueBoard.name)
+    session.cur.execute(
+        t.sql("SELECT window_no, opened_at, closed_at FROM {board_window_sessions}"
+              " WHERE opened_at < ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY position"),
+        (until, since),
+    )
+    return [(int(w), a, b) for w, a, b in session.cur.fetchall()]
+
+
+def window_calls(session: ReadSession, windows: list[int], since: str, until: str) -> list[HistoryRow]:
+    """The history, between the UTC instants, of every visit called to one of
+    ``windows`` then (whatever its queue): enough to tell when each window was busy."""
+    if not windows:
+        return []
+    t = session.tables(QueueBoard.name)
+    marks = ", ".join("?" for _ in windows)
+    session.cur.execute(
+        t.sql("SELECT h.visit_id, h.event, h.at, h.queue, h.window_no, v.purposes"
+              " FROM {board_history} h JOIN {board_visits} v ON v.id = h.visit_id"
+              " WHERE h.at >= ? AND h.at < ? AND h.visit_id IN (SELECT visit_id FROM {board_history}"
+              f"  WHERE event = 'TicketCalled' AND window_no IN ({marks}) AND at >= ? AND at < ?)"
+              " ORDER BY h.at, h.position"),
+        (since, until, *windows, since, until),
+    )
+    return [HistoryRow(vid, e, at, q, None if w is None else int(w), json.loads(p))
+            for vid, e, at, q, w, p in session.cur.fetchall()]

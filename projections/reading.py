@@ -1,4 +1,6 @@
-"""Reading read models: one snapshot, with each projection's serving tables."""
+"""Reading read models: one consistent read, with each projection's serving
+tables, or with the tables of one snapshot namespace (``snap_<label>``, built
+by ``madoguchi projections rebuild NAME --until-position P``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass
 
 from application.ports import ViewCursor, ViewStore
 from application.projection import Projection, Tables
-from application.projection_state import active_generations
+from application.projection_state import active_generations, all_states
 
 
 @dataclass
@@ -16,16 +18,29 @@ class ReadSession:
     cur: ViewCursor
     generations: dict[str, int]
     projections: dict[str, Projection]
+    namespace: str = ""
 
     def tables(self, name: str) -> Tables:
-        return Tables(self.projections[name].tables, self.generations[name])
+        """The tables to read ``name`` from; KeyError when the namespace has no
+        finished snapshot of it."""
+        return Tables(self.projections[name].tables, self.generations[name], self.namespace)
 
 
 @contextmanager
-def read_session(store: ViewStore, projections: Sequence[Projection]) -> Iterator[ReadSession]:
+def read_session(
+    store: ViewStore, projections: Sequence[Projection], namespace: str | None = None
+) -> Iterator[ReadSession]:
+    """Read the serving generations, or with ``namespace`` the finished
+    snapshots of that namespace (never one still being built)."""
     with store.read() as cur:
-        generations = {name: gs.generation for name, gs in active_generations(cur).items()}
-        yield ReadSession(cur, generations, {p.name: p for p in projections})
+        if namespace:
+            generations = {
+                gs.name: gs.generation for gs in all_states(cur)
+                if gs.namespace == namespace and gs.status == "snapshot"
+            }
+        else:
+            generations = {name: gs.generation for name, gs in active_generations(cur).items()}
+        yield ReadSession(cur, generations, {p.name: p for p in projections}, namespace or "")
 
 
 def positions(store: ViewStore, names: Sequence[str]) -> dict[str, int]:

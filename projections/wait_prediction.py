@@ -25,6 +25,7 @@ from domain.visits import (
     VisitCancelled,
     VisitTransferred,
     instant,
+    service_key,
 )
 from domain.windows import WindowClosed, WindowDefined, WindowOpened, WindowSchedulePublished
 from projections.reading import ReadSession
@@ -50,7 +51,7 @@ def _minutes(a: datetime, b: datetime) -> float:
 
 class WaitPredictions(Projection):
     name = "wait_prediction"
-    version = 1
+    version = 2  # 2: wp_visits.in_slot (reservations served ahead of walk-ins)
     handles = (WindowDefined, WindowOpened, WindowClosed, WindowSchedulePublished, TicketIssued,
                TicketCalled, ServiceStarted, ServiceCompleted, TicketNoShow, VisitCancelled,
                VisitTransferred)
@@ -64,7 +65,8 @@ class WaitPredictions(Projection):
             "CREATE TABLE IF NOT EXISTS {wp_visits} (id TEXT PRIMARY KEY, queue TEXT NOT NULL,"
             " priority INTEGER NOT NULL, queued_at TEXT NOT NULL, number INTEGER NOT NULL,"
             " purpose TEXT NOT NULL, status TEXT NOT NULL, window_no INTEGER, started_at TEXT,"
-            " predicted DOUBLE PRECISION, low DOUBLE PRECISION, high DOUBLE PRECISION, as_of TEXT)"))
+            " predicted DOUBLE PRECISION, low DOUBLE PRECISION, high DOUBLE PRECISION, as_of TEXT,"
+            " in_slot INTEGER NOT NULL DEFAULT 0)"))
         cur.execute(t.sql("CREATE INDEX IF NOT EXISTS {wp_visits}_q ON {wp_visits} (queue, status)"))
         cur.execute(t.sql(
             "CREATE TABLE IF NOT EXISTS {wp_services} (position BIGINT PRIMARY KEY,"
@@ -92,9 +94,9 @@ class WaitPredictions(Projection):
             return
         if isinstance(event, TicketIssued):
             cur.execute(t.sql("INSERT INTO {wp_visits} VALUES (?, ?, ?, ?, ?, ?, 'waiting',"
-                              " NULL, NULL, NULL, NULL, NULL, NULL)"),
+                              " NULL, NULL, NULL, NULL, NULL, NULL, ?)"),
                         (oid, event.queue, int(event.priority), instant(now), event.number,
-                         ",".join(event.purposes)))
+                         ",".join(event.purposes), int(event.in_slot)))
             self._recompute(cur, t, event.queue, now)
             return
         cur.execute(t.sql("SELECT queue, started_at, purpose FROM {wp_visits} WHERE id = ?"), (oid,))
@@ -110,7 +112,7 @@ class WaitPredictions(Projection):
             cur.execute(t.sql("UPDATE {wp_visits} SET started_at = ? WHERE id = ?"), (instant(now), oid))
         elif isinstance(event, VisitTransferred):
             cur.execute(t.sql("UPDATE {wp_visits} SET queue = ?, status = 'waiting', window_no = NULL,"
-                              " started_at = NULL WHERE id = ?"), (event.to_queue, oid))
+                              " started_at = NULL, in_slot = 0 WHERE id = ?"), (event.to_queue, oid))
             self._recompute(cur, t, queue, now)
             self._recompute(cur, t, event.to_queue, now)
         else:  # completed, no-show or cancelled: it leaves the line and its window
@@ -121,38 +123,47 @@ class WaitPredictions(Projection):
             self._recompute(cur, t, queue, now)
 
     def _recompute(self, cur: ViewCursor, t: Tables, queue: str, now: datetime) -> None:
-        cur.execute(t.sql("SELECT id, purpose, queued_at FROM {wp_visits} WHERE queue = ?"
-                          " AND status = 'waiting' ORDER BY priority DESC, queued_at, number, id"), (queue,))
-        line = [WaitingTicket(vid, p, _minutes(datetime.fromisoformat(at), now))
-                for vid, p, at in cur.fetchall()]
+        windows, line, samples = forecast_inputs(cur, t, queue, now)
         if not line:
             return
-        cur.execute(t.sql("SELECT number, queues, open, periods FROM {wp_windows} ORDER BY number"))
-        mine = [(n, o, json.loads(ps)) for n, qs, o, ps in cur.fetchall() if queue in json.loads(qs)]
-        cur.execute(t.sql("SELECT window_no, started_at, purpose FROM {wp_visits}"
-                          " WHERE status = 'serving'"))
-        busy = {n: (s, p) for n, s, p in cur.fetchall()}
-        windows = []
-        for number, is_open, periods in mine:
-            if periods:
-                spans = [(_minutes(now, datetime.fromisoformat(a)), _minutes(now, datetime.fromisoformat(b)))
-                         for a, b in periods]
-            else:
-                spans = [(-INF, INF)] if is_open else []
-            started, purpose = busy.get(number, (None, ""))
-            elapsed = None if started is None else _minutes(datetime.fromisoformat(started), now)
-            windows.append(WindowState(spans, elapsed, purpose))
-        cur.execute(t.sql("SELECT purpose, minutes FROM {wp_services} WHERE queue = ?"
-                          " ORDER BY position DESC LIMIT ?"), (queue, RECENT_SERVICES))
-        by_purpose: dict[str, list[float]] = {}
-        for purpose, minutes in cur.fetchall():
-            if len(by_purpose.setdefault(purpose, [])) < SAMPLES_PER_PURPOSE:
-                by_purpose[purpose].append(float(minutes))
-        predictions = forecast(windows, line, Samples(by_purpose), seed=int(now.timestamp()))
+        predictions = forecast(windows, line, samples, seed=int(now.timestamp()))
         as_of = instant(now)
         for vid, (predicted, low, high) in predictions.items():
             cur.execute(t.sql("UPDATE {wp_visits} SET predicted = ?, low = ?, high = ?, as_of = ?"
                               " WHERE id = ?"), (predicted, low, high, as_of, vid))
+
+
+def forecast_inputs(
+    cur: ViewCursor, t: Tables, queue: str, now: datetime
+) -> tuple[list[WindowState], list[WaitingTicket], Samples]:
+    """The queue's windows, waiting line (service order) and service-time samples at ``now``."""
+    cur.execute(t.sql("SELECT id, purpose, queued_at, priority, number, in_slot FROM {wp_visits}"
+                      " WHERE queue = ? AND status = 'waiting'"), (queue,))
+    rows = sorted(cur.fetchall(), key=lambda r: service_key(bool(r[3]), r[2], int(r[4]), r[0], bool(r[5])))
+    line = [WaitingTicket(vid, p, _minutes(datetime.fromisoformat(at), now))
+            for vid, p, at, _, _, _ in rows]
+    cur.execute(t.sql("SELECT number, queues, open, periods FROM {wp_windows} ORDER BY number"))
+    mine = [(n, o, json.loads(ps)) for n, qs, o, ps in cur.fetchall() if queue in json.loads(qs)]
+    cur.execute(t.sql("SELECT window_no, started_at, purpose FROM {wp_visits}"
+                      " WHERE status = 'serving'"))
+    busy = {n: (s, p) for n, s, p in cur.fetchall()}
+    windows = []
+    for number, is_open, periods in mine:
+        if periods:
+            spans = [(_minutes(now, datetime.fromisoformat(a)), _minutes(now, datetime.fromisoformat(b)))
+                     for a, b in periods]
+        else:
+            spans = [(-INF, INF)] if is_open else []
+        started, purpose = busy.get(number, (None, ""))
+        elapsed = None if started is None else _minutes(datetime.fromisoformat(started), now)
+        windows.append(WindowState(spans, elapsed, purpose))
+    cur.execute(t.sql("SELECT purpose, minutes FROM {wp_services} WHERE queue = ?"
+                      " ORDER BY position DESC LIMIT ?"), (queue, RECENT_SERVICES))
+    by_purpose: dict[str, list[float]] = {}
+    for purpose, minutes in cur.fetchall():
+        if len(by_purpose.setdefault(purpose, [])) < SAMPLES_PER_PURPOSE:
+            by_purpose[purpose].append(float(minutes))
+    return windows, line, Samples(by_purpose)
 
 
 # -- reading ------------------------------------------------------------------------
@@ -175,6 +186,22 @@ def ticket_prediction(session: ReadSession, visit_id: str) -> WaitPrediction | N
 def queue_predictions(session: ReadSession, queue: str) -> list[WaitPrediction]:
     """The waiting tickets of a queue in service order, each with its prediction."""
     t = session.tables(WaitPredictions.name)
-    session.cur.execute(t.sql(_SELECT + " AND queue = ? ORDER BY priority DESC, queued_at, number, id"),
-                        (queue,))
-    return [_view(r) for r in session.cur.fetchall()]
+    session.cur.execute(t.sql("SELECT id, queue, predicted, low, high, as_of, priority, queued_at, number,"
+                              " in_slot FROM {wp_visits} WHERE status = 'waiting' AND predicted IS NOT NULL"
+                              " AND queue = ?"), (queue,))
+    rows = sorted(session.cur.fetchall(),  # service order: domain.visits.service_key
+                  key=lambda r: service_key(bool(r[6]), r[7], int(r[8]), r[0], bool(r[9])))
+    return [_view(r[:6]) for r in rows]
+
+
+NEW_TICKET = "(new ticket)"
+
+
+def new_ticket_prediction(session: ReadSession, queue: str, now: datetime) -> WaitPrediction:
+    """The predicted wait of a ticket issued into ``queue`` at ``now`` (of no
+    stated purpose: the queue's service times), behind everyone waiting."""
+    t = session.tables(WaitPredictions.name)
+    windows, line, samples = forecast_inputs(session.cur, t, queue, now)
+    line.append(WaitingTicket(NEW_TICKET, "", 0.0))
+    predicted, low, high = forecast(windows, line, samples, seed=int(now.timestamp()))[NEW_TICKET]
+    return WaitPrediction(NEW_TICKET, queue, predicted, low, high, instant(now))

@@ -12,7 +12,7 @@ from typing import Any
 
 from api.composition import Container
 from application.results import CommandResult
-from domain.application_status import Status
+from domain.application_status import STAFF_STATUSES, Status
 from domain.context import Actor, CommandContext
 from domain.payments import fee_for
 from domain.procedures import Procedure
@@ -134,6 +134,7 @@ def submit(
     actor: Actor | None = None,
     channel: str = "online",
     applicant_name: str = "山田 太郎",
+    contact_email: str | None = None,
     **answer_changes: Any,
 ) -> CommandResult:
     return container.applications.submit(
@@ -142,6 +143,7 @@ def submit(
         channel=channel,
         applicant_name=applicant_name,
         answers=answers(**answer_changes),
+        contact_email=contact_email,
     )
 
 
@@ -211,7 +213,7 @@ def populate(
 ) -> dict[str, Status]:
     """Submit ``count`` applications (round-robin over ``codes``, which must be set
     up) and move the i-th one to the i-th status in turn. Returns id → status."""
-    statuses = list(Status)
+    statuses = list(STAFF_STATUSES)  # from submitted on (not an unconfirmed かんたん申請)
     result: dict[str, Status] = {}
     for i in range(count):
         app_id = submit(container, clock, codes[i % len(codes)],

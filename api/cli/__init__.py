@@ -132,6 +132,15 @@ def _register_subcommands() -> None:
     from api.cli import simulate
 
     app.add_typer(simulate.app, name="simulate")
+    from api.cli import notifications
+
+    app.add_typer(notifications.app, name="notifications")
+    from api.cli import moving_notice
+
+    app.add_typer(moving_notice.app, name="moving-notice")
+    from api.cli import residents
+
+    app.add_typer(residents.app, name="residents")
 
 
 _register_subcommands()

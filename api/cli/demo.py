@@ -18,15 +18,15 @@ def load_demo(container: Container) -> None:
         with console.status("Loading the demo city (下野市) through commands…"):
             summary = load_demo_city(
                 container.catalogue, container.applications, now=container.clock.now(),
-                payments=container.payments, surveys=container.surveys,
+                payments=container.payments, surveys=container.surveys, visits=container.visits,
             )
     except DemoAlreadyLoaded:
         console.print("[yellow]The demo city is already loaded.[/yellow]")
         return
     console.print(
         f"Demo city loaded: {summary.departments} departments, {summary.procedures} procedures "
-        f"({summary.online} online), {summary.applications} applications "
-        f"(up to position {summary.last_position})."
+        f"({summary.online} online), {summary.applications} applications, "
+        f"{summary.visits} counter visits (up to position {summary.last_position})."
     )
 
 

@@ -26,7 +26,7 @@ def export_dashboard(
 ) -> None:
     """Write the city's, one department's or every department's monthly DX figures."""
     from api.cli import open_container
-    from projections import dx_dashboard as model
+    from projections import dx_figures as model
     from projections.dx_export import to_csv, to_json
     from projections.reading import read_session
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -22,10 +25,12 @@ from application.access import Rule, authorize
 from application.identity import Signature
 from domain.application_status import Status
 from domain.errors import Forbidden, NotFound
+from projections import application_messages as messages_model
 from projections import application_status as status_model
 from projections import department_inbox as inbox_model
 
 STATUS = (status_model.ApplicationStatus.name,)
+THREAD = (messages_model.ApplicationMessages.name,)
 INBOX = (inbox_model.DepartmentInbox.name,)
 MAX_PAGE = 100
 
@@ -75,10 +80,10 @@ class ApplicationQuery:
     ) -> Application:
         ctx = info.context
         actor = ctx.actor
-        await ctx.wait_for(at_least_position, STATUS)
+        await ctx.wait_for(at_least_position, STATUS + THREAD)
         vault = ctx.container.vault
         view = await ctx.read(lambda s: status_model.get_application(s, vault, str(id)))
-        if view is None:
+        if view is None or view.status == Status.AWAITING_CONFIRMATION.value:  # not confirmed: no one's yet
             authorize(actor, "application")
             raise NotFound("application not found", message_ja="申請が見つかりません")
         authorize(actor, "application", department=view.department, owner=view.applicant_subject)
@@ -91,35 +96,42 @@ class ApplicationQuery:
         status: ApplicationStatusEnum | None = None,  # type: ignore[valid-type]
         channel: ChannelEnum | None = None,  # type: ignore[valid-type]
         first: int = 20, after: str | None = None, at_least_position: int | None = None,
+        procedure_code: str | None = None,
+        older_than_days: Annotated[int | None, strawberry.argument(
+            description="submitted more than this many days ago")] = None,
+        overdue_only: Annotated[bool, strawberry.argument(
+            description="past the due date and not approved, completed, rejected or withdrawn")] = False,
     ) -> ApplicationConnection:
         ctx = info.context
         if department is not None and ctx.actor.department not in (None, department):
             authorize(ctx.actor, "applications", department=department)
         scoped = _scoped_department(ctx, "applications", department)
-        if not 1 <= first <= MAX_PAGE:
-            raise ApiError(f"first must be between 1 and {MAX_PAGE}", "VALIDATION_FAILED",
-                           field="first", rule="range")
-        await ctx.wait_for(at_least_position, STATUS)
-        vault = ctx.container.vault
+        if older_than_days is not None and not 0 <= older_than_days <= 36500:
+            raise ApiError("olderThanDays must be between 0 and 36500", "VALIDATION_FAILED",
+                           field="olderThanDays", rule="range")
+        now = ctx.container.clock.now()
+        return await _page(
+            info, "applications", at_least_position, first, after, department=scoped,
+            status=Status(status.value) if status else None,
+            channel=channel.value if channel else None, procedure_code=procedure_code,
+            submitted_before=now - timedelta(days=older_than_days) if older_than_days is not None else None,
+            overdue_at=now if overdue_only else None,
+        )
 
-        def page(s):
-            try:
-                return status_model.list_applications(
-                    s, vault, department=scoped,
-                    status=Status(status.value) if status else None,
-                    channel=channel.value if channel else None, first=first, after=after,
-                )
-            except ValueError:
-                raise ApiError("after is not a cursor from this list", "VALIDATION_FAILED",
-                               field="after", rule="cursor") from None
-
-        result = await ctx.read(page)
-        views = await guard_personal_data(info, "applications", result.items)
-        now_iso = ctx.container.clock.now().isoformat()
-        return ApplicationConnection(
-            nodes=[Application.of(v, now_iso=now_iso) for v in views],
-            page_info=PageInfo(end_cursor=result.end_cursor, has_next_page=result.has_next_page),
-            total_count=result.total_count,
+    @strawberry.field(description="わたしの申請（新しい順）/ the signed-in citizen's own applications, newest first")
+    async def my_applications(
+        self, info: Info[ApiContext, None], first: int = 20, after: str | None = None,
+        status: ApplicationStatusEnum | None = None,  # type: ignore[valid-type]
+        at_least_position: int | None = None,
+    ) -> ApplicationConnection:
+        ctx = info.context
+        authorize(ctx.actor, "myApplications")
+        if ctx.actor.role != "citizen":  # only citizens have applications of their own
+            raise Forbidden("only citizens have applications of their own",
+                            message_ja="この操作を行う権限がありません")
+        return await _page(
+            info, "myApplications", at_least_position, first, after, applicant_subject=ctx.actor.subject,
+            status=Status(status.value) if status else None, with_timeline=True,
         )
 
     @strawberry.field(description="受付箱の件数 / counts per department and status")
@@ -136,6 +148,34 @@ class ApplicationQuery:
         await ctx.wait_for(at_least_position, INBOX)
         counts = await ctx.read(lambda s: inbox_model.inbox_counts(s, scoped))
         return [InboxEntry.of(c) for c in counts]
+
+
+async def _page(
+    info: Info[ApiContext, None], operation: str, at_least_position: int | None, first: int,
+    after: str | None, **filters: object,
+) -> ApplicationConnection:
+    ctx = info.context
+    if not 1 <= first <= MAX_PAGE:
+        raise ApiError(f"first must be between 1 and {MAX_PAGE}", "VALIDATION_FAILED",
+                       field="first", rule="range")
+    await ctx.wait_for(at_least_position, STATUS)
+    vault = ctx.container.vault
+
+    def page(s):
+        try:
+            return status_model.list_applications(s, vault, first=first, after=after, **filters)
+        except ValueError:
+            raise ApiError("after is not a cursor from this list", "VALIDATION_FAILED",
+                           field="after", rule="cursor") from None
+
+    result = await ctx.read(page)
+    views = await guard_personal_data(info, operation, result.items)
+    now_iso = ctx.container.clock.now().isoformat()
+    return ApplicationConnection(
+        nodes=[Application.of(v, now_iso=now_iso) for v in views],
+        page_info=PageInfo(end_cursor=result.end_cursor, has_next_page=result.has_next_page),
+        total_count=result.total_count,
+    )
 
 
 @strawberry.type
@@ -192,8 +232,13 @@ class ApplicationMutation:
         return await info.context.execute(info.context.container.applications.reject, str(id), reason)
 
     @strawberry.mutation(description="交付・完了 / complete")
-    async def complete_application(self, info: Info[ApiContext, None], id: strawberry.ID) -> CommandPayload:
-        return await info.context.execute(info.context.container.applications.complete, str(id))
+    async def complete_application(
+        self, info: Info[ApiContext, None], id: strawberry.ID,
+        documents: Annotated[list[strawberry.ID] | None, strawberry.argument(
+            description="交付文書 / ids from POST /documents, issued with the completion")] = None,
+    ) -> CommandPayload:
+        return await info.context.execute(info.context.container.documents.complete, str(id),
+                                          [str(d) for d in documents or ()])
 
     @strawberry.mutation(description="取下げ / withdraw")
     async def withdraw_application(

@@ -35,12 +35,31 @@ class ApiContext(BaseContext):
         self.correlation_id = correlation_id or uuid.uuid4().hex
         self.request_id = request_id or uuid.uuid4().hex
         self.client_address = client_address
+        self._authenticate(authorization)
+        self._connection_params: dict[str, Any] | None = None
+
+    def _authenticate(self, authorization: str | None) -> None:
         self._auth_error: Unauthenticated | None = None
         self._caller: Caller = ANONYMOUS
         try:
-            self._caller = container.verifier.caller(authorization)
+            self._caller = self.container.verifier.caller(authorization)
         except Unauthenticated as e:
             self._auth_error = e
+
+    @property
+    def connection_params(self) -> dict[str, Any] | None:
+        return self._connection_params
+
+    @connection_params.setter
+    def connection_params(self, payload: Any) -> None:
+        """A WebSocket's ``connection_init`` payload (graphql-transport-ws): its
+        ``Authorization`` (or ``authorization``), when given, replaces the header's."""
+        self._connection_params = payload if isinstance(payload, dict) else None
+        if self._connection_params:
+            authorization = (self._connection_params.get("Authorization")
+                             or self._connection_params.get("authorization"))
+            if isinstance(authorization, str) and authorization:
+                self._authenticate(authorization)
 
     @property
     def caller(self) -> Caller:

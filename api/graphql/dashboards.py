@@ -23,6 +23,7 @@ from application.access import Rule, authorize
 from domain.context import CITY_TIMEZONE, Actor
 from domain.errors import NotFound
 from projections import dx_dashboard as model
+from projections import dx_figures as figures
 
 DX = (model.DxDashboard.name,)
 MAX_PERIOD_DAYS = 731
@@ -87,7 +88,7 @@ class Dashboard:
     plans: list[PlanItem]
 
     @classmethod
-    def of(cls, d: model.Dashboard, actor: Actor) -> Dashboard:
+    def of(cls, d: figures.Dashboard, actor: Actor) -> Dashboard:
         show_owner = actor.role in OWNER_ROLES
         return cls(
             scope=d.scope, department=d.department, department_name_ja=d.department_name_ja,
@@ -143,7 +144,7 @@ class DashboardQuery:
         authorize(ctx.actor, "cityDashboard")
         period(from_, to)
         await ctx.wait_for(at_least_position, DX)
-        d = await ctx.read(lambda s: model.city_dashboard(s, from_, to, today(ctx)))
+        d = await ctx.read(lambda s: figures.city_dashboard(s, from_, to, today(ctx)))
         return Dashboard.of(d, ctx.actor)
 
     @strawberry.field(description="課別ダッシュボード（全課）/ every department's monthly DX figures")
@@ -154,7 +155,7 @@ class DashboardQuery:
         authorize(ctx.actor, "departmentDashboards")
         period(from_, to)
         await ctx.wait_for(at_least_position, DX)
-        ds = await ctx.read(lambda s: model.department_dashboards(s, from_, to, today(ctx)))
+        ds = await ctx.read(lambda s: figures.department_dashboards(s, from_, to, today(ctx)))
         return [Dashboard.of(d, ctx.actor) for d in ds]
 
     @strawberry.field(description="課別ダッシュボード / one department's monthly DX figures")
@@ -166,7 +167,7 @@ class DashboardQuery:
         authorize(ctx.actor, "departmentDashboard", department=code)
         period(from_, to)
         await ctx.wait_for(at_least_position, DX)
-        d = await ctx.read(lambda s: model.department_dashboard(s, code, from_, to, today(ctx)))
+        d = await ctx.read(lambda s: figures.department_dashboard(s, code, from_, to, today(ctx)))
         if d is None:
             raise NotFound(f"department {code} not found", message_ja="課が見つかりません")
         return Dashboard.of(d, ctx.actor)

@@ -48,12 +48,22 @@ def from_domain(error: DomainError) -> ApiError:
     return ApiError(error.message, error.code, messageJa=error.message_ja)
 
 
+def unavailable(error: BaseException | None) -> bool:
+    """A lost database, also when it surfaces through another error (an event
+    that could not be decrypted because the key table was unreachable)."""
+    while error is not None:
+        if isinstance(error, (ViewStoreUnavailable, PersistenceOperationalError, InterfaceError)):
+            return True
+        error = error.__cause__
+    return False
+
+
 def translate(error: BaseException) -> GraphQLError:
     if isinstance(error, GraphQLError):
         return error
     if isinstance(error, DomainError):
         return from_domain(error)
-    if isinstance(error, (ViewStoreUnavailable, PersistenceOperationalError, InterfaceError)):
+    if unavailable(error):
         return ApiError("the service is briefly unavailable; retry", UNAVAILABLE, retryable=True)
     log.exception("unexpected error", exc_info=error)
     return ApiError("Unexpected error.", INTERNAL)

@@ -17,6 +17,7 @@ from api.graphql.errors import ApiError
 from api.graphql.types import Label
 from application.access import Rule, authorize
 from domain.errors import Forbidden, NotFound
+from domain.payment_dues import ApplicationPaymentStatus
 from domain.payments import (
     METHOD_LABELS,
     PAYMENT_STATUS_LABELS,
@@ -33,6 +34,12 @@ PaymentMethodEnum = strawberry.enum(
 PaymentStatusEnum = strawberry.enum(
     Enum("PaymentStatus", {s.upper(): s for s in PAYMENT_STATUS_LABELS}),
     description="決済の状態 / payment status (GOV.UK Pay's states)",
+)
+
+
+ApplicationPaymentStatusEnum = strawberry.enum(
+    Enum("ApplicationPaymentStatus", {s.name: s.value for s in ApplicationPaymentStatus}),
+    description="申請の決済状況 / whether an application's fee is due, paid or refunded",
 )
 
 
@@ -137,6 +144,31 @@ class CashlessShare:
 
 
 @strawberry.type
+class ApplicationPayment:
+    status: ApplicationPaymentStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    amount_due: int = strawberry.field(description="円 the fee (0 when the procedure has none)")
+    amount_paid: int = strawberry.field(description="円 captured by the payment that settled the fee")
+    amount_refunded: int = strawberry.field(description="円 refunded so far")
+    payments: list[Payment] = strawberry.field(description="payment attempts, oldest first")
+
+
+async def application_payment(info: Info[ApiContext, None], application_id: str) -> ApplicationPayment:
+    """For a resolved ``Application``: whoever may read it sees its payments."""
+
+    def load(session):
+        return model.payment_summary(session, application_id), model.payments_for_application(
+            session, application_id)
+
+    summary, views = await info.context.read(load)
+    status = summary.status
+    return ApplicationPayment(
+        status=ApplicationPaymentStatusEnum(status.value), status_label=Label(ja=status.label_ja, en=status.label_en),
+        amount_due=summary.amount_due, amount_paid=summary.paid, amount_refunded=summary.refunded,
+        payments=[Payment.of(v) for v in views])
+
+
+@strawberry.type
 class ReconciliationLine:
     provider_payment_id: str
     payment_id: str | None = strawberry.field(description="ours; null when the report names a payment we do not know")
@@ -145,6 +177,18 @@ class ReconciliationLine:
     settled_amount: int | None = strawberry.field(description="円 in the provider's settlement report")
     our_status: str | None
     late_success: bool = strawberry.field(description="the money was taken after we had given the payment up")
+
+
+@strawberry.type
+class RefundReconciliationLine:
+    provider_payment_id: str
+    payment_id: str | None
+    refund_id: str | None = strawberry.field(description="ours; null when the report names a refund we do not know")
+    provider_refund_id: str | None
+    department: str | None
+    our_amount: int | None = strawberry.field(description="円 refunded as we recorded it")
+    settled_amount: int | None = strawberry.field(description="円 refunded per the provider's report")
+    our_status: str | None
 
 
 @strawberry.type
@@ -157,7 +201,13 @@ class PaymentReconciliation:
     missing_in_ledger: list[ReconciliationLine] = strawberry.field(
         description="captured by the provider, but not a success on our side")
     amount_mismatches: list[ReconciliationLine]
-    refund_rows: int = strawberry.field(description="refund lines in the report (not reconciled here)")
+    refunds_matched: list[RefundReconciliationLine]
+    refunds_missing_in_settlement: list[RefundReconciliationLine] = strawberry.field(
+        description="refunded on our side that day, absent from the provider's report")
+    refunds_missing_in_ledger: list[RefundReconciliationLine] = strawberry.field(
+        description="refunded by the provider, but not a successful refund on our side")
+    refund_amount_mismatches: list[RefundReconciliationLine]
+    refund_rows: int = strawberry.field(description="refund lines in the report")
 
 
 def _lines(items) -> list[ReconciliationLine]:
@@ -165,6 +215,13 @@ def _lines(items) -> list[ReconciliationLine]:
                                department=i.department, our_amount=i.our_amount,
                                settled_amount=i.settled_amount, our_status=i.our_status,
                                late_success=i.late_success) for i in items]
+
+
+def _refund_lines(items) -> list[RefundReconciliationLine]:
+    return [RefundReconciliationLine(
+        provider_payment_id=i.provider_payment_id, payment_id=i.payment_id, refund_id=i.refund_id,
+        provider_refund_id=i.provider_refund_id, department=i.department, our_amount=i.our_amount,
+        settled_amount=i.settled_amount, our_status=i.our_status) for i in items]
 
 
 def _idempotency_key(info: Info[ApiContext, None]) -> str | None:
@@ -257,7 +314,12 @@ class PaymentQuery:
             date=report.day, balanced=report.balanced, matched=_lines(report.matched),
             missing_in_settlement=_lines(report.missing_in_settlement),
             missing_in_ledger=_lines(report.missing_in_ledger),
-            amount_mismatches=_lines(report.amount_mismatches), refund_rows=report.refund_rows)
+            amount_mismatches=_lines(report.amount_mismatches),
+            refunds_matched=_refund_lines(report.refunds_matched),
+            refunds_missing_in_settlement=_refund_lines(report.refunds_missing_in_settlement),
+            refunds_missing_in_ledger=_refund_lines(report.refunds_missing_in_ledger),
+            refund_amount_mismatches=_refund_lines(report.refund_amount_mismatches),
+            refund_rows=report.refund_rows)
 
 
 @strawberry.type

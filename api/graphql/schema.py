@@ -7,25 +7,39 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
+from strawberry.types.graphql import OperationType
 
 from api.graphql.applications import ApplicationMutation, ApplicationQuery
 from api.graphql.audit import AuditQuery
 from api.graphql.catalogue import CatalogueMutation, CatalogueQuery
+from api.graphql.counter_history import CounterHistoryQuery
 from api.graphql.dashboards import DashboardMutation, DashboardQuery
+from api.graphql.documents import DocumentMutation
 from api.graphql.hardening import GraphQLLimits, hardening_extensions
+from api.graphql.http import is_valid_subscription
+from api.graphql.interviews import InterviewMutation, InterviewQuery
+from api.graphql.notifications import NotificationMutation
 from api.graphql.payments import PaymentMutation, PaymentQuery
 from api.graphql.privacy import PrivacyMutation, RedactIndividualNumbers
+from api.graphql.reservations import ReservationMutation, ReservationQuery
 from api.graphql.tamper_evidence import TamperEvidenceQuery
 from api.graphql.templates import TemplateMutation, TemplateQuery
-from api.graphql.visits import VisitMutation, VisitQuery
+from api.graphql.threads import ThreadMutation
+from api.graphql.visits import VisitMutation, VisitQuery, VisitSubscription
 from api.rate_limit import RateLimitExtension
 
 # One module per capability; each contributes its queries and mutations here.
 Query = merge_types("Query", (CatalogueQuery, ApplicationQuery, TamperEvidenceQuery, AuditQuery, VisitQuery,
-                                 PaymentQuery, DashboardQuery, TemplateQuery))
+                                 CounterHistoryQuery, PaymentQuery, DashboardQuery, TemplateQuery, InterviewQuery,
+                                 ReservationQuery))
 Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation, VisitMutation, PrivacyMutation,
-                                       PaymentMutation, DashboardMutation, TemplateMutation))
+                                       PaymentMutation, DashboardMutation, TemplateMutation, ThreadMutation,
+                                       NotificationMutation, DocumentMutation, InterviewMutation,
+                                       ReservationMutation))
+# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/live.py)
+Subscription = merge_types("Subscription", (VisitSubscription,))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
@@ -35,12 +49,21 @@ class MadoguchiSchema(strawberry.Schema):
         """Expected, coded errors are answers, not incidents: log only the rest
         (CodedErrors has already logged and masked anything unexpected)."""
 
+    async def execute(self, query: str | None, *args: Any, allowed_operation_types: Any = None,
+                      **kwargs: Any) -> Any:
+        """Queries and mutations only: subscriptions are served over WebSocket
+        (``subscribe``); a valid one sent by POST is refused as ``BAD_REQUEST``, not run."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        if is_valid_subscription(self._schema, query, kwargs.get("operation_name")):
+            allowed.discard(OperationType.SUBSCRIPTION)
+        return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+
 
 def build_schema(production: bool = False, limits: GraphQLLimits | None = None) -> strawberry.Schema:
     """The served schema: coded errors and query limits always; in production,
     also no introspection and no "Did you mean" suggestions."""
     return MadoguchiSchema(
-        query=Query, mutation=Mutation,
+        query=Query, mutation=Mutation, subscription=Subscription,
         # first, so it sees every error last: no individual number is ever echoed
         extensions=[RedactIndividualNumbers, *hardening_extensions(production, limits), RateLimitExtension],
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +13,11 @@ from domain.vocabulary import ASSURANCE_LABELS, CHANNEL_LABELS
 from projections.application_status import ApplicationView, TimelineEntry
 from projections.department_inbox import InboxCount
 from projections.procedure_catalogue import DepartmentView, ProcedureView
+
+if TYPE_CHECKING:  # a lazy type: api.graphql.notifications imports this module
+    from api.graphql.documents import IssuedDocument
+    from api.graphql.notifications import ApplicationNotification
+    from api.graphql.payments import ApplicationPayment
 
 ApplicationStatusEnum = strawberry.enum(
     Enum("ApplicationStatus", {s.name: s.value for s in Status}),
@@ -162,6 +167,39 @@ class Application:
     overdue: bool
     position: int
     timeline: list[TimelineItem]
+    possible_duplicate_of: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="重複の可能性 / earlier applications by the same applicant (signed-in account, "
+        "else contact e-mail) for the same procedure with the same answers, within 24 hours")
+    applicant_subject: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="問い合わせ / the message thread with the applicant, oldest first "
+                      "(the applicant and the department's staff only)")
+    async def messages(self, info: strawberry.Info) -> list[ApplicationMessage]:
+        from api.graphql.threads import thread_messages
+
+        return await thread_messages(info, self.id, self.department, self.applicant_subject)
+
+    @strawberry.field(description="決済状況 / the fee it owes, what was paid and refunded, and the payment attempts")
+    async def payment(self, info: strawberry.Info) -> Annotated[
+            ApplicationPayment, strawberry.lazy("api.graphql.payments")]:
+        from api.graphql.payments import application_payment
+
+        return await application_payment(info, self.id)
+
+    @strawberry.field(description="通知メール / e-mails to the applicant about it, oldest first")
+    async def notifications(self, info: strawberry.Info) -> list[Annotated[
+            ApplicationNotification, strawberry.lazy("api.graphql.notifications")]]:
+        from api.graphql.notifications import application_notifications
+
+        return await application_notifications(info, self.id, self.department, self.applicant_subject)
+
+    @strawberry.field(description="交付文書 / documents issued on completion; download through createDownloadLink")
+    async def documents(self, info: strawberry.Info) -> list[Annotated[
+            IssuedDocument, strawberry.lazy("api.graphql.documents")]]:
+        from api.graphql.documents import issued_documents
+
+        return await issued_documents(info, self.id, self.applicant_subject)
 
     @classmethod
     def of(cls, v: ApplicationView, *, now_iso: str) -> Application:
@@ -175,7 +213,16 @@ class Application:
             submitted_at=v.submitted_at, updated_at=v.updated_at, due_at=v.due_at,
             overdue=(not final) and v.due_at < now_iso, position=v.position,
             timeline=[TimelineItem.of(e) for e in v.timeline],
+            possible_duplicate_of=[strawberry.ID(i) for i in v.possible_duplicate_of],
+            applicant_subject=v.applicant_subject,
         )
+
+
+@strawberry.type(description="問い合わせの投稿 / one message of an application's thread")
+class ApplicationMessage:
+    author_role: str = strawberry.field(description="citizen (the applicant), staff or manager")
+    at: str
+    body: str | None
 
 
 def _text(value: Any) -> str | None:

@@ -3,6 +3,7 @@ and the kiosk's and staff's commands."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from enum import Enum
 
 import strawberry
@@ -14,12 +15,15 @@ from api.graphql.types import CommandPayload, Label
 from application.access import authorize
 from application.visits import TicketResult
 from domain.context import CITY_TIMEZONE, Actor
-from domain.errors import NotFound
+from domain.errors import NotFound, Unauthenticated
 from domain.visits import ARRIVAL_LABELS
 from domain.visits import VisitStatus as DomainVisitStatus
 from projections import queue_board as board_model
+from projections import wait_prediction as wait_model
+from projections.reading import ReadSession, positions
 
 BOARD = (board_model.QueueBoard.name,)
+LIVE = (board_model.QueueBoard.name, wait_model.WaitPredictions.name)
 
 VisitStatusEnum = strawberry.enum(
     Enum("VisitStatus", {s.name: s.value for s in DomainVisitStatus}),
@@ -107,12 +111,41 @@ class BoardTicket:
     priority: bool | None = strawberry.field(description="staff of the department only")
 
 
+@strawberry.type(description="予測待ち時間 / a predicted wait in minutes, with an 80% interval")
+class WaitEstimate:
+    minutes: float = strawberry.field(description="point prediction (median)")
+    low: float = strawberry.field(description="10th percentile")
+    high: float = strawberry.field(description="90th percentile")
+    as_of: str = strawberry.field(description="the moment the prediction was made (UTC)")
+
+    @classmethod
+    def of(cls, p: wait_model.WaitPrediction) -> WaitEstimate:
+        return cls(minutes=p.predicted_minutes, low=p.low_minutes, high=p.high_minutes, as_of=p.as_of)
+
+
 @strawberry.type(description="待ち状況 / a queue's board")
 class QueueBoard:
     queue: Queue
     waiting_count: int
     waiting: list[BoardTicket] = strawberry.field(description="in service order")
     now_serving: list[NowServing]
+    predicted_wait_for_new_ticket: WaitEstimate = strawberry.field(
+        description="今発券した場合の予測待ち時間 / the wait of a ticket issued now (no stated purpose)")
+
+
+@strawberry.type(description="番号札の状況 / a ticket's place in line and predicted wait (the kiosk gives its id)")
+class Ticket:
+    id: str
+    ticket: str
+    queue: str
+    status: VisitStatusEnum  # type: ignore[valid-type]
+    status_label: Label
+    ahead: int | None = strawberry.field(description="待っている前の人数 / tickets ahead (waiting only)")
+    place_in_line: int | None = strawberry.field(description="順番 (1 = next; waiting only)")
+    predicted_wait: WaitEstimate | None = strawberry.field(
+        description="total wait from issue, minutes (waiting only; null until predicted)")
+    turn_near: bool = strawberry.field(
+        description="もうすぐ順番 / at most MADOGUCHI_TURN_NEAR_AHEAD (default 3) tickets ahead")
 
 
 @strawberry.type
@@ -202,6 +235,83 @@ async def _ticket(ctx: ApiContext, fn, *args, **kwargs) -> TicketPayload:  # typ
                          queue=result.queue)
 
 
+def _existing(session: ReadSession, queue: str) -> str:
+    """The queue's department, or NotFound."""
+    views = [q for q in board_model.list_queues(session, "") if q.code == queue]
+    if not views:
+        raise NotFound(f"queue {queue} not found", message_ja="待ち行列が見つかりません")
+    return views[0].department
+
+
+async def _queue_board(ctx: ApiContext, queue: str) -> QueueBoard:
+    actor = ctx.actor
+    today = _today(ctx)
+    now = ctx.container.clock.now()
+
+    def read(s: ReadSession) -> tuple[board_model.QueueBoardView | None, wait_model.WaitPrediction | None]:
+        view = board_model.queue_board(s, queue, today)
+        return view, None if view is None else wait_model.new_ticket_prediction(s, queue, now)
+
+    view, new_ticket = await ctx.read(read)
+    if view is None or new_ticket is None:
+        raise NotFound(f"queue {queue} not found", message_ja="待ち行列が見つかりません")
+    privileged = _privileged(actor, view.queue.department)
+    return QueueBoard(
+        queue=Queue.of(view.queue),
+        waiting_count=view.queue.waiting_count,
+        waiting=[
+            BoardTicket(ticket=t.ticket, status=VisitStatusEnum(t.status),
+                        status_label=visit_status_label(t.status), issued_at=t.issued_at,
+                        visit_id=t.visit_id if privileged else None,
+                        priority=t.priority if privileged else None)
+            for t in view.waiting
+        ],
+        now_serving=[
+            NowServing(window=n.window, window_name_ja=n.window_name_ja, ticket=n.ticket,
+                       status=VisitStatusEnum(n.status), status_label=visit_status_label(n.status),
+                       visit_id=n.visit_id if privileged else None)
+            for n in view.now_serving
+        ],
+        predicted_wait_for_new_ticket=WaitEstimate.of(new_ticket),
+    )
+
+
+async def _ticket_status(ctx: ApiContext, visit_id: str) -> Ticket:
+    """A citizen reads the tickets they took; a ticket taken anonymously (no
+    holder) can be read by anyone with its id — an unguessable UUID printed by
+    the kiosk (QR code) — as the hall's board shows its number anyway; staff
+    and managers of the visit's department read any of theirs; auditors all."""
+    actor = ctx.actor
+    today = _today(ctx)
+
+    def read(s: ReadSession) -> tuple[board_model.VisitView | None, list[str], wait_model.WaitPrediction | None]:
+        visit = board_model.get_visit(s, visit_id)
+        if visit is None:
+            return None, [], None
+        board = board_model.queue_board(s, visit.queue, today)
+        line = [t.visit_id for t in board.waiting] if board else []
+        return visit, line, wait_model.ticket_prediction(s, visit_id)
+
+    visit, line, prediction = await ctx.read(read)
+    if visit is None:
+        raise NotFound("ticket not found", message_ja="番号札が見つかりません")
+    if visit.holder_subject is None:  # an anonymous ticket: its unguessable id is the capability
+        if actor.role not in ("anonymous", "citizen"):
+            authorize(actor, "ticket", department=visit.department)
+    elif actor.role == "anonymous":  # a signed-in citizen's ticket: only they (and staff) read it
+        raise Unauthenticated("sign in to see this ticket", message_ja="ログインが必要です")
+    else:
+        authorize(actor, "ticket", department=visit.department, owner=visit.holder_subject)
+    ahead = line.index(visit.id) if visit.id in line else None
+    return Ticket(
+        id=visit.id, ticket=visit.ticket, queue=visit.queue, status=VisitStatusEnum(visit.status),
+        status_label=visit_status_label(visit.status), ahead=ahead,
+        place_in_line=None if ahead is None else ahead + 1,
+        predicted_wait=WaitEstimate.of(prediction) if prediction and ahead is not None else None,
+        turn_near=ahead is not None and ahead <= ctx.container.settings.turn_near_ahead,
+    )
+
+
 @strawberry.type
 class VisitQuery:
     @strawberry.field(description="待ち行列の一覧 / queues, with today's waiting count")
@@ -232,30 +342,17 @@ class VisitQuery:
     ) -> QueueBoard:
         ctx = info.context
         authorize(ctx.actor, "queueBoard")
-        actor = ctx.actor
-        await ctx.wait_for(at_least_position, BOARD)
-        today = _today(ctx)
-        view = await ctx.read(lambda s: board_model.queue_board(s, queue, today))
-        if view is None:
-            raise NotFound(f"queue {queue} not found", message_ja="待ち行列が見つかりません")
-        privileged = _privileged(actor, view.queue.department)
-        return QueueBoard(
-            queue=Queue.of(view.queue),
-            waiting_count=view.queue.waiting_count,
-            waiting=[
-                BoardTicket(ticket=t.ticket, status=VisitStatusEnum(t.status),
-                            status_label=visit_status_label(t.status), issued_at=t.issued_at,
-                            visit_id=t.visit_id if privileged else None,
-                            priority=t.priority if privileged else None)
-                for t in view.waiting
-            ],
-            now_serving=[
-                NowServing(window=n.window, window_name_ja=n.window_name_ja, ticket=n.ticket,
-                           status=VisitStatusEnum(n.status), status_label=visit_status_label(n.status),
-                           visit_id=n.visit_id if privileged else None)
-                for n in view.now_serving
-            ],
-        )
+        await ctx.wait_for(at_least_position, LIVE)
+        return await _queue_board(ctx, queue)
+
+    @strawberry.field(description="番号札の状況 / a ticket: place in line, predicted wait, turn near")
+    async def ticket(
+        self, info: Info[ApiContext, None], id: strawberry.ID, at_least_position: int | None = None
+    ) -> Ticket:
+        ctx = info.context
+        authorize(ctx.actor, "ticket")
+        await ctx.wait_for(at_least_position, LIVE)
+        return await _ticket_status(ctx, str(id))
 
     @strawberry.field(description="来庁の状況と履歴 / one visit's status and history")
     async def visit(
@@ -351,3 +448,37 @@ class VisitMutation:
         self, info: Info[ApiContext, None], id: strawberry.ID, reason: str = ""
     ) -> CommandPayload:
         return await info.context.execute(info.context.container.visits.cancel, str(id), reason)
+
+
+@strawberry.type
+class VisitSubscription:
+    @strawberry.subscription(description="待ち状況の更新 / a queue's board, pushed when it changes")
+    async def queue_board(
+        self, info: Info[ApiContext, None], queue: str
+    ) -> AsyncGenerator[QueueBoard, None]:
+        ctx = info.context
+        authorize(ctx.actor, "queueBoard")
+        last = None
+        async for _ in _changes(ctx):
+            board = await _queue_board(ctx, queue)
+            if board != last:
+                last = board
+                yield board
+
+    @strawberry.subscription(description="番号札の更新 / a ticket, pushed when it changes")
+    async def ticket(
+        self, info: Info[ApiContext, None], id: strawberry.ID
+    ) -> AsyncGenerator[Ticket, None]:
+        ctx = info.context
+        authorize(ctx.actor, "ticket")
+        last = None
+        async for _ in _changes(ctx):
+            ticket = await _ticket_status(ctx, str(id))
+            if ticket != last:
+                last = ticket
+                yield ticket
+
+
+def _changes(ctx: ApiContext) -> AsyncGenerator[None, None]:
+    container = ctx.container
+    return container.live.changes(LIVE, lambda: ctx.run(positions, container.views, LIVE))  # type: ignore[return-value]

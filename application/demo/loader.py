@@ -24,6 +24,7 @@ from application.demo.catalogue import DEMO_APPLICANTS, DEPARTMENTS, PROCEDURES
 from application.payments import PaymentService
 from application.results import CommandResult
 from application.survey import SurveyService
+from application.visits import VisitService
 from domain.application_status import Status
 from domain.context import CITY_TIMEZONE, Actor, CommandContext
 from domain.payments import PaymentRequired
@@ -70,6 +71,7 @@ class DemoSummary:
     by_status: dict[str, int]
     by_channel: dict[str, int]
     last_position: int
+    visits: int = 0  # counter visits (tickets) of the last weekdays
 
 
 class DemoAlreadyLoaded(Exception):
@@ -95,6 +97,7 @@ def load_demo_city(
     application_count: int = 320,
     payments: PaymentService | None = None,
     surveys: SurveyService | None = None,
+    visits: VisitService | None = None,
 ) -> DemoSummary:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -128,6 +131,10 @@ def load_demo_city(
         if step.kind == "submit":
             result = applications.submit(c, **step.payload)
             ids[step.app] = result.id
+            application = applications.get(result.id)
+            if application.status is Status.AWAITING_CONFIRMATION:  # the applicant opened the link
+                application.confirm_email(c)
+                result = CommandResult(result.id, applications.log.store(application))
         elif step.kind in ("return_for_correction", "reject", "withdraw"):
             result = getattr(applications, step.kind)(c, ids[step.app], step.payload["reason"])
         elif step.kind == "resubmit":
@@ -140,6 +147,13 @@ def load_demo_city(
 
     if surveys is not None:
         results += _survey(surveys, procedures, now, ctx)
+    tickets = 0
+    if visits is not None:
+        from application.demo.counter import load_demo_counter
+
+        counter, counter_results = load_demo_counter(visits, now=now, ctx=ctx)
+        results += counter_results
+        tickets = counter.visits
 
     by_status = Counter(plan.status.value for plan in plans)
     by_channel = Counter(plan.channel for plan in plans)
@@ -151,6 +165,7 @@ def load_demo_city(
         by_status={s.value: by_status.get(s.value, 0) for s in Status},
         by_channel={ch: by_channel.get(ch, 0) for ch in CHANNELS},
         last_position=max(r.position for r in results),
+        visits=tickets,
     )
 
 

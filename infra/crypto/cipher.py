@@ -64,3 +64,24 @@ class SubjectCipher:
         except (InvalidTag, binascii.Error, ValueError):
             raise SealedValueCorrupted(f"a sealed value of {subject} does not open") from None
         return True, json.loads(plaintext)
+
+    # -- files (issued documents) ---------------------------------------------------
+    def seal_file(self, subject: str, data: bytes, owner: str | None = None) -> bytes | None:
+        """``nonce ‖ AES-GCM(data)`` with the subject as associated data (random
+        nonce: a file is stored once, never rebuilt); ``None`` once forgotten."""
+        key = self.keys.key_for_writing(subject, owner)
+        if key is None:
+            return None
+        nonce = os.urandom(_NONCE)
+        return nonce + key.encrypt(nonce, data, subject.encode())
+
+    def open_file(self, subject: str, sealed: bytes) -> bytes | None:
+        """The file, or ``None`` when the subject's key is gone; a file sealed for
+        another subject, or altered, raises :class:`SealedValueCorrupted`."""
+        key = self.keys.key_for_reading(subject)
+        if key is None:
+            return None
+        try:
+            return key.decrypt(sealed[:_NONCE], sealed[_NONCE:], subject.encode())
+        except (InvalidTag, ValueError):
+            raise SealedValueCorrupted(f"a sealed file of {subject} does not open") from None

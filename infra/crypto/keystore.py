@@ -46,9 +46,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from eventsourcing.persistence import OperationalError as PersistenceOperationalError
 from psycopg_pool import ConnectionPool
 
 from infra.crypto.master_key import MasterKeyError
+from infra.store.events import RECONNECT_TIMEOUT
 
 log = logging.getLogger("madoguchi.privacy")
 
@@ -119,14 +121,21 @@ class PostgresKeyDatabase:
             conninfo,
             min_size=1,
             max_size=4,
-            kwargs={"options": f"-c search_path={schema}", "autocommit": True},
+            kwargs={"options": f"-c search_path={schema}", "autocommit": True, "connect_timeout": 3},
             open=True,
+            timeout=3.0,
+            reconnect_timeout=RECONNECT_TIMEOUT,
+            check=ConnectionPool.check_connection,  # after a database restart, no dead connection
         )
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.pool.connection() as conn:
-            cur = conn.execute(sql.replace("?", "%s"), tuple(params))
-            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+        try:
+            with self.pool.connection() as conn:
+                cur = conn.execute(sql.replace("?", "%s"), tuple(params))
+                return [tuple(r) for r in cur.fetchall()] if cur.description else []
+        except (psycopg.OperationalError, psycopg.InterfaceError) as e:  # PoolTimeout too
+            # the keys live in the event database: unavailable like the event store (retryable)
+            raise PersistenceOperationalError(str(e)) from e
 
     def after_shred(self) -> None:
         """Dead row versions stay until VACUUM; they are wrapped keys, useless

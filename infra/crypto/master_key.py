@@ -71,3 +71,13 @@ def load_master_key(settings: Settings) -> bytes:
             "refusing to start"
         )
     return _development_key(settings.data_dir / DEV_KEY_FILE)
+
+
+def derive_key(master_key: bytes, purpose: str) -> bytes:
+    """A 32-byte key for one purpose (e.g. ``download-link``), derived from the
+    master key with HKDF-SHA256, so no second secret has to be managed."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=f"madoguchi/{purpose}".encode()).derive(master_key)

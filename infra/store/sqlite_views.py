@@ -26,8 +26,10 @@ class SQLiteViewCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        with _unavailable_on_operational_error():
+        try:  # inline, not the context manager: this is the hottest call of a rebuild
             self._cursor.execute(sql, tuple(params))
+        except sqlite3.OperationalError as e:
+            raise ViewStoreUnavailable(str(e)) from e
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with _unavailable_on_operational_error():

@@ -22,6 +22,7 @@ from application.demo.loader import SURVEY_CODE, load_demo_city
 from domain.context import CITY_TIMEZONE, Actor, CommandContext
 from infra.clock import ManualClock
 from projections import dx_dashboard as model
+from projections import dx_figures
 from projections.reading import read_session
 
 CASHLESS = {"credit_card", "qr_code", "e_money", "pay_easy", "counter_card", "counter_qr"}
@@ -222,7 +223,8 @@ def test_every_figure_equals_a_recomputation_from_the_raw_events(city: Container
     first, last = today - timedelta(days=190), today + timedelta(days=3)
     replay = Replay(_events(city))
     with read_session(city.views, city.projections) as s:
-        served = [model.city_dashboard(s, first, last, today), *model.department_dashboards(s, first, last, today)]
+        served = [dx_figures.city_dashboard(s, first, last, today),
+                  *dx_figures.department_dashboards(s, first, last, today)]
     months = _months(first, last)
     assert len(months) == 8
     assert [d.department for d in served] == [None, *sorted(replay.departments)]

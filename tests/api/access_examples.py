@@ -21,10 +21,12 @@ import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from api.composition import Container
 from domain.context import Actor, CommandContext
+from tests import reservation_builders as rsv
 from tests.api.support import ADDRESS_FIELD, COPIES_FIELD, DEFINE, ESTABLISH, SUBMIT, procedure_input, token
 
 SHIMIN, ZEIMU = "shimin", "zeimu"
@@ -145,6 +147,10 @@ class World:
             visits.start_service(self.staff(target.dept), issued.id)
         return issued.id
 
+    def anonymous_ticket(self, dept: str) -> str:
+        """A ticket taken at the kiosk without signing in, waiting in ``dept``'s queue."""
+        return self.container.visits.issue_ticket(self.ctx(Actor.anonymous()), queue=f"q-{dept}").id
+
     def waiting_window(self, dept: str) -> int:
         """An open window with someone waiting in its (fresh) queue."""
         queue = self.queue(dept)
@@ -159,6 +165,29 @@ class World:
             self.ctx(), self.application(target), "counter_cash", self.fresh("R"))
         return result.id
 
+    # -- issued documents ----------------------------------------------------
+    def issued_document(self, target: Target) -> tuple[str, str]:
+        """A fresh application of ``target``, paid and completed with one document:
+        (application id, document id)."""
+        assert self.container.payments is not None
+        app_id = self.application(target, "approved")
+        self.container.payments.record_counter_payment(self.ctx(), app_id, "counter_cash", self.fresh("R"))
+        uploaded = self.container.documents.upload(Actor.system("matrix"), app_id, b"%PDF-1.4 issued",
+                                                   media_type="application/pdf", name="住民票の写し.pdf")
+        self.container.documents.complete(self.ctx(), app_id, [uploaded["id"]])
+        return app_id, uploaded["id"]
+
+    def download_link(self, target: Target, role: str) -> str:
+        """A link to a fresh issued document, minted by the matrix's caller of
+        ``role`` (by citizen-a for roles that may not mint one)."""
+        app_id, document_id = self.issued_document(target)
+        if role in ("citizen", "staff", "manager"):
+            sub = CITIZEN_A if role == "citizen" else f"{role}-1"
+            holder = Actor(sub, role, None if role == "citizen" else SHIMIN)
+        else:
+            holder = Actor(CITIZEN_A, "citizen")
+        return self.container.documents.mint_link(self.ctx(holder), app_id, document_id).url
+
     # -- DX survey campaigns -----------------------------------------------------
     def survey(self) -> str:
         """A fresh survey asking shimin and zeimu."""
@@ -166,6 +195,27 @@ class World:
         self.container.surveys.open_survey(self.ctx(), code=code, title="オンライン化調査",
                                            deadline="2026-05-31", departments=[SHIMIN, ZEIMU])
         return code
+
+    # -- reservations (来庁予約) -------------------------------------------------------
+    def slot_start(self, dept: str) -> str:
+        """Tomorrow 10:00 (Japan time): a slot with room in ``q-<dept>`` (published once)."""
+        day = self.ctx().today + timedelta(days=1)
+        if self.container.reservations.day_of(f"q-{dept}", day.isoformat()) is None:
+            self.container.reservations.publish_slots(self.ctx(), queue=f"q-{dept}", day=day,
+                                                      slots=rsv.slots(day, (10, 100)))
+        return rsv.at(day, 10).isoformat()
+
+    def reservation(self, target: Target) -> str:
+        """A fresh reservation of ``target.owner`` in ``target.dept``'s queue."""
+        start = datetime.fromisoformat(self.slot_start(target.dept))
+        return self.container.reservations.make(self.ctx(Actor(target.owner, "citizen")),
+                                                queue=f"q-{target.dept}", start=start).id
+
+    def moving_notice(self, dept: str) -> dict[str, Any]:
+        """A fresh moving-service notice for tomorrow (the 転入届 procedure defined once)."""
+        rsv.define_tennyu(self.container, self.ctx())
+        self.slot_start(dept)
+        return rsv.notice(self.fresh("MN"), self.ctx().today + timedelta(days=1))
 
     def catch_up(self) -> None:
         self.container.engine.catch_up()
@@ -194,6 +244,28 @@ def _submit(w: World, t: Target, role: str) -> Call:
     return Call(SUBMIT, {"input": {
         "procedureCode": f"{t.dept}-main", "channel": channel, "applicantName": "下野 太郎",
         "answers": {"copies": 1}}})
+
+
+def _confirm_email(w: World, t: Target, role: str) -> Call:
+    """A fresh anonymous かんたん申請 awaiting its e-mail confirmation, and its link's token."""
+    apps, confirmations = w.container.applications, w.container.confirmations
+    app_id = apps.submit(w.ctx(Actor.anonymous()), procedure_code=f"{t.dept}-main", channel="online",
+                         applicant_name="下野 花子", answers={"copies": 1},
+                         contact_email="hanako@example.jp").id
+    token = confirmations.tokens.make(app_id, confirmations.expires_at(apps.get(app_id)))
+    return Call("mutation($t: String!) { confirmApplicationEmail(token: $t) { id } }", {"t": token})
+
+
+CARD = {"name": "下野 花子", "address": "栃木県下野市笹原26", "birthDate": "19800401", "sex": "2"}
+
+
+def _interview(w: World, t: Target, *, identified: bool = True) -> str:
+    """A fresh no-writing-counter interview at a visit being served in ``t.dept``."""
+    staff = w.staff(t.dept)
+    interview_id = w.container.interviews.open(staff, w.visit(t, "in_service")).id
+    if identified:
+        w.container.interviews.identify_from_card(staff, interview_id, CARD)
+    return interview_id
 
 
 def _query(document: str, **variables: Any) -> Example:
@@ -237,6 +309,14 @@ EXAMPLES: dict[str, Example] = {
     "rejectApplication": _by_id("rejectApplication", "received", ', reason: "要件外"'),
     "completeApplication": _by_id("completeApplication", "approved"),
     "withdrawApplication": _by_id("withdrawApplication", "submitted"),
+    "myApplications": _query("{ myApplications(first: 5) { totalCount nodes { id } } }"),
+    "createDownloadLink": lambda w, t, role: Call(
+        "mutation($a: ID!, $d: ID!) { createDownloadLink(applicationId: $a, documentId: $d) { url } }",
+        dict(zip(("a", "d"), w.issued_document(t), strict=True))),
+    "postApplicationMessage": lambda w, t, role: Call(
+        'mutation($id: ID!) { postApplicationMessage(id: $id, body: "書類について確認させてください") { id } }',
+        {"id": w.application(t)}),
+    "confirmApplicationEmail": _confirm_email,
     "signingChallenge": lambda w, t, role: Call(
         "mutation($c: String!) { signingChallenge(procedureCode: $c) { nonce expiresAt } }",
         {"c": f"{t.dept}-main"}),
@@ -256,6 +336,16 @@ EXAMPLES: dict[str, Example] = {
         "query($q: String!) { queueBoard(queue: $q) { waitingCount } }", {"q": f"q-{t.dept}"}),
     "visit": lambda w, t, role: Call(
         "query($id: ID!) { visit(id: $id) { id } }", {"id": w.visit(t)}),
+    # an anonymous caller reads a ticket taken anonymously; everyone else target.owner's
+    "ticket": lambda w, t, role: Call(
+        "query($id: ID!) { ticket(id: $id) { ahead turnNear predictedWait { minutes } } }",
+        {"id": w.anonymous_ticket(t.dept) if role == "anonymous" else w.visit(t)}),
+    "congestionForecast": lambda w, t, role: Call(
+        "query($q: String!) { congestionForecast(queue: $q, date: \"2026-04-01\") { hours { hour } } }",
+        {"q": f"q-{t.dept}"}),
+    "counterStatistics": lambda w, t, role: Call(
+        "query($q: String!) { counterStatistics(queue: $q, date: \"2026-04-01\") { tickets } }",
+        {"q": f"q-{t.dept}"}),
     "defineQueue": lambda w, t, role: Call(
         "mutation($c: String!, $d: String!) { defineQueue(code: $c, department: $d, nameJa: \"証明\","
         " nameEn: \"Certificates\", prefix: \"B\") { id } }", {"c": w.fresh("q-new"), "d": t.dept}),
@@ -283,6 +373,51 @@ EXAMPLES: dict[str, Example] = {
         {"id": w.visit(t), "q": f"q-{ZEIMU if t.dept == SHIMIN else SHIMIN}"}),
     "cancelVisit": lambda w, t, role: Call(
         "mutation($id: ID!) { cancelVisit(id: $id) { id } }", {"id": w.visit(t)}),
+    # the no-writing counter (書かない窓口)
+    "interview": lambda w, t, role: Call(
+        "query($id: ID!) { interview(id: $id) { id } }", {"id": _interview(w, t)}),
+    "lifeEventGuide": lambda w, t, role: Call(
+        "query($id: ID!) { lifeEventGuide(event: MOVE_IN, interviewId: $id) { code } }",
+        {"id": _interview(w, t)}),
+    "openInterview": lambda w, t, role: Call(
+        "mutation($v: ID!) { openInterview(visitId: $v) { id } }", {"v": w.visit(t, "in_service")}),
+    "identifyCitizenFromCard": lambda w, t, role: Call(
+        "mutation($id: ID!, $card: JSON!) { identifyCitizenFromCard(id: $id, card: $card) { id } }",
+        {"id": _interview(w, t, identified=False), "card": CARD}),
+    "identifyCitizenFromResidentRecord": lambda w, t, role: Call(
+        "mutation($id: ID!) { identifyCitizenFromResidentRecord(id: $id, residentId: \"R-1\") { id } }",
+        {"id": _interview(w, t, identified=False)}),
+    "chooseLifeEvent": lambda w, t, role: Call(
+        "mutation($id: ID!) { chooseLifeEvent(id: $id, event: MOVE_IN) { id } }", {"id": _interview(w, t)}),
+    "completeForm": lambda w, t, role: Call(
+        "mutation($id: ID!) { completeForm(id: $id, procedure: \"tennyu\", answers: {}) { id } }",
+        {"id": _interview(w, t)}),
+    "confirmInterview": lambda w, t, role: Call(
+        "mutation($id: ID!) { confirmInterview(id: $id) { id } }", {"id": _interview(w, t)}),
+    "cancelInterview": lambda w, t, role: Call(
+        "mutation($id: ID!) { cancelInterview(id: $id) { id } }", {"id": _interview(w, t)}),
+    "GET /interviews/{id}/forms.pdf": lambda w, t, role: Call(
+        http=f"GET /interviews/{_interview(w, t)}/forms.pdf"),
+    # reservations (来庁予約)
+    "reservationSlots": lambda w, t, role: Call(
+        "query($q: String!) { reservationSlots(queue: $q, date: \"2026-04-02\") { remaining } }",
+        {"q": f"q-{t.dept}"}),
+    "reservation": lambda w, t, role: Call(
+        "query($id: ID!) { reservation(id: $id) { id holderName } }", {"id": w.reservation(t)}),
+    "myReservations": _query("{ myReservations { id } }"),
+    "publishReservationSlots": lambda w, t, role: Call(
+        "mutation($q: String!, $s: [ReservationSlotInput!]!) {"
+        " publishReservationSlots(queue: $q, date: \"2026-04-03\", slots: $s) { id } }",
+        {"q": f"q-{t.dept}", "s": [{"start": "2026-04-03T10:00:00+09:00",
+                                    "end": "2026-04-03T10:30:00+09:00", "capacity": 2}]}),
+    "makeReservation": lambda w, t, role: Call(
+        "mutation($q: String!, $s: DateTime!) { makeReservation(input: {queue: $q, start: $s,"
+        " holderName: \"下野 花子\"}) { id } }", {"q": f"q-{t.dept}", "s": w.slot_start(t.dept)}),
+    "cancelReservation": lambda w, t, role: Call(
+        "mutation($id: ID!) { cancelReservation(id: $id) { id } }", {"id": w.reservation(t)}),
+    "importMovingNotice": lambda w, t, role: Call(
+        "mutation($n: JSON!, $q: String!) { importMovingNotice(json: $n, queue: $q) { id } }",
+        {"n": w.moving_notice(t.dept), "q": f"q-{t.dept}"}),
     # payments
     "payment": lambda w, t, role: Call(
         "query($id: ID!) { payment(id: $id) { id } }", {"id": w.payment(t)}),
@@ -332,10 +467,17 @@ EXAMPLES: dict[str, Example] = {
                  + (f"&department={t.dept}" if scope == "department" else "")))
        for scope in ("city", "department") for fmt in ("csv", "json")},
     # HTTP endpoints
+    "POST /documents": lambda w, t, role: Call(
+        http=f"POST /documents?application={w.application(t, 'approved')}&name=a.pdf", body=b"%PDF-1.4",
+        headers={"content-type": "application/pdf"}),
+    "GET /downloads/{token}": lambda w, t, role: Call(http=f"GET {w.download_link(t, role)}"),
     "POST /attachments": lambda w, t, role: Call(
         http="POST /attachments?name=a.pdf", body=b"%PDF-1.4", headers={"content-type": "application/pdf"}),
     "POST /webhooks/payments": lambda w, t, role: Call(http="POST /webhooks/payments", body=b"{}"),
     "GET /healthz": lambda w, t, role: Call(http="GET /healthz"),
     "GET /readyz": lambda w, t, role: Call(http="GET /readyz"),
     "POST /graphql": _query("{ __typename }"),
+    # the WebSocket endpoint is open to all; each subscription is checked by its operation's
+    # entry (tests/api/test_visits_graphql.py connects to it); the matrix posts a plain query
+    "WEBSOCKET /graphql": _query("{ __typename }"),
 }

@@ -83,3 +83,33 @@ def post_graphql(client: TestClient, query: str, token: str | None = None,
 
 def token(**claims: Any) -> str:
     return mint_token(TEST_JWT_SECRET, **claims)
+
+
+def settled(container: Any, timeout: float = 10.0) -> int:
+    """The log head once it stopped moving: every projection, and the payment
+    process (which appends ``PaymentRequested`` as it follows the log), has
+    caught up with it. Tests that compare heads wait for this first."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if not container.following:
+            container.engine.catch_up()
+        head = container.log.head()
+        statuses = [s for s in container.engine.status() if s.serving]
+        if all(s.position >= head for s in statuses) and container.log.head() == head:
+            return head
+        assert time.monotonic() < deadline, f"projections did not settle at {head}: {statuses}"
+        time.sleep(0.02)
+
+
+CONFIRM_EMAIL = "mutation($t: String!) { confirmApplicationEmail(token: $t) { id position } }"
+
+
+def confirm_email(gql: Any, container: Any, application_id: str) -> dict[str, Any]:
+    """Confirm an anonymous application's e-mail as its link would (the token the
+    confirmation mail carries), so the department's staff see it."""
+    confirmations = container.confirmations
+    application = container.applications.get(application_id)
+    token = confirmations.tokens.make(application_id, confirmations.expires_at(application))
+    return ok(gql(CONFIRM_EMAIL, None, t=token))["confirmApplicationEmail"]

@@ -33,7 +33,7 @@ def test_auditors_get_proofs_that_check_out_against_a_checkpoint(
     gql: Gql, container: Container, catalogue, role: str
 ):
     caller = token(sub=f"{role}-1", role=role)
-    submitted = ok(gql(SUBMIT, input=submission()))["submitApplication"]
+    submitted = ok(gql(SUBMIT, input=submission(contactEmail="hanako@example.jp")))["submitApplication"]
     # read-your-writes: the proof waits for the chain to reach the new event
     data = ok(gql(PROOF, caller, position=submitted["position"]))["auditProof"]
     proof = as_proof(data)

@@ -65,3 +65,41 @@ def test_schema_prints_the_sdl():
     result = CliRunner().invoke(app, ["schema"])
     assert result.exit_code == 0
     assert "type Query" in result.output and "submitApplication" in result.output
+
+
+def test_snapshots_from_the_command_line(env, monkeypatch, container, clock):
+    from datetime import timedelta
+
+    from tests.builders import populate, setup_procedure
+
+    setup_procedure(container, clock)
+    populate(container, clock, 3)
+    container.engine.catch_up()
+    position = container.log.head()
+    cut = clock.now().isoformat()
+    clock.advance(timedelta(hours=1))
+    populate(container, clock, 2)
+    container.engine.catch_up()
+    serving = {s.name: s.generation for s in container.engine.status() if s.serving}
+
+    output = run(env, "projections", "rebuild", "application_status",
+                 "--until-position", str(position), monkeypatch=monkeypatch)
+    assert f"snapshot snap_p{position} at position {position} (not served)" in output
+    output = run(env, "projections", "rebuild", "department_inbox", "--until", cut,
+                 "--namespace", "cut", monkeypatch=monkeypatch)
+    assert f"position {position}" in output and "snapshot snap_cut" in output
+    status = run(env, "projections", "status", monkeypatch=monkeypatch)
+    assert f"snap_p{position}" in status and "snap_cut" in status and "snapshot" in status
+    assert {s.name: s.generation for s in container.engine.status() if s.serving} == serving
+
+    output = run(env, "projections", "drop-snapshot", "department_inbox", "--namespace", "cut",
+                 monkeypatch=monkeypatch)
+    assert "dropped" in output
+    assert [s.namespace for s in container.engine.status() if s.namespace] == [
+        f"snap_p{position}"]
+    result = CliRunner().invoke(app, ["projections", "drop-snapshot", "department_inbox",
+                                      "--namespace", "cut"])
+    assert result.exit_code == 1
+    result = CliRunner().invoke(app, ["projections", "rebuild", "department_inbox",
+                                      "--until-position", "1", "--until", cut])
+    assert result.exit_code == 2

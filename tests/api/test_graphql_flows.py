@@ -70,8 +70,8 @@ def _payload(result: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def test_full_lifecycle_reads_its_own_writes(gql: Gql, catalogue, shimin_staff: str) -> None:
-    submitted = _payload(gql(SUBMIT, input=submission()))  # anonymous, none-level
+def test_full_lifecycle_reads_its_own_writes(gql: Gql, catalogue, shimin_staff: str, citizen_a: str) -> None:
+    submitted = _payload(gql(SUBMIT, citizen_a, input=submission()))  # signed in, none-level
     app_id, positions = submitted["id"], [submitted["position"]]
     assert positions[0] > catalogue.position
 
@@ -117,7 +117,7 @@ def test_full_lifecycle_reads_its_own_writes(gql: Gql, catalogue, shimin_staff: 
     assert [e["position"] for e in timeline] == positions
     assert [e["event"] for e in timeline][:3] == [
         "ApplicationSubmitted", "ApplicationReceived", "ApplicationReturned"]
-    assert timeline[0]["actorRole"] == "anonymous" and timeline[0]["actorDepartment"] is None
+    assert timeline[0]["actorRole"] == "citizen" and timeline[0]["actorDepartment"] is None
     assert {(e["actorRole"], e["actorDepartment"]) for e in timeline[1:]} == {("staff", SHIMIN)}
     assert timeline[2]["reason"] == "住所の番地が確認できません"
     assert [e["reason"] for i, e in enumerate(timeline) if i != 2] == [None] * 6
@@ -128,7 +128,7 @@ def _submit_many(gql: Gql, clock: ManualClock, shimin_staff: str, citizen_a: str
     ids: dict[str, list[str]] = {"online": [], "counter": [], "zeimu": []}
     position = 0
     for kind, token, payload in (
-        *[("online", None, submission())] * 5,
+        *[("online", citizen_a, submission())] * 5,
         *[("counter", shimin_staff, submission(COUNTER, "COUNTER", answers={"copies": 1}))] * 2,
         ("zeimu", citizen_a, submission(ACCOUNT, answers={"copies": 1})),
     ):

@@ -47,6 +47,7 @@ def _assert_no_individual_number(*texts: str) -> None:
 def test_a_submission_holding_an_individual_number_is_refused_naming_the_field(
     client, gql: Gql, catalogue, caplog, changes, fields
 ):
+    changes = {"contactEmail": "hanako@example.jp", **changes}  # anonymous: an e-mail to confirm
     text = _raw(client, SUBMIT, input=submission(**changes))
     result = gql(SUBMIT, input=submission(**changes))
     extensions = error(result)
@@ -74,11 +75,11 @@ def test_no_error_echoes_an_individual_number(client, catalogue, caplog, admin):
 
 
 def test_an_administrator_forgets_a_citizen_and_every_read_shows_erased(
-    client, container, gql: Gql, catalogue, admin, citizen_a, shimin_staff, caplog
+    client, container, gql: Gql, catalogue, admin, citizen_a, citizen_b, shimin_staff, caplog
 ):
     mine = ok(gql(SUBMIT, citizen_a, input=submission(contactEmail="hanako@example.jp")))
     app_id = mine["submitApplication"]["id"]
-    other = ok(gql(SUBMIT, input=submission(applicantName="別人 次郎")))["submitApplication"]
+    other = ok(gql(SUBMIT, citizen_b, input=submission(applicantName="別人 次郎")))["submitApplication"]
     shown = ok(gql(READ, shimin_staff, id=app_id, at=mine["submitApplication"]["position"]))
     assert shown["application"]["applicantName"] == "下野 花子"
 

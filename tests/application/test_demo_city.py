@@ -10,7 +10,7 @@ import pytest
 
 from application.demo.catalogue import DEMO_APPLICANTS, DEPARTMENTS, PROCEDURES
 from application.demo.loader import DemoAlreadyLoaded, load_demo_city
-from domain.application_status import Status
+from domain.application_status import STAFF_STATUSES
 from domain.context import CITY_TIMEZONE
 from domain.vocabulary import CHANNELS
 from projections.application_status import list_applications
@@ -36,7 +36,7 @@ def test_the_catalogue_and_applications_are_loaded(container, loaded) -> None:
     assert loaded.applications == COUNT
     assert sum(loaded.by_status.values()) == COUNT
     assert sum(loaded.by_channel.values()) == COUNT
-    assert {s.value for s in Status} == {s for s, n in loaded.by_status.items() if n > 0}
+    assert {s.value for s in STAFF_STATUSES} == {s for s, n in loaded.by_status.items() if n > 0}
     assert all(loaded.by_channel[ch] > 0 for ch in CHANNELS)
     assert loaded.by_status["completed"] > COUNT // 3
     assert loaded.last_position == container.log.head()
@@ -89,3 +89,26 @@ def test_the_read_models_agree(container, clock, loaded) -> None:
     assert online_signed_in
     assert all(v.channel == "online" for v in online_signed_in)
     assert sum(citizens.values()) == len(online_signed_in)
+
+
+def test_the_demo_counter_has_past_days_and_a_morning_in_progress(container, clock) -> None:
+    from datetime import timedelta
+
+    from projections.counter_history import congestion_forecast, counter_statistics
+    from projections.queue_board import queue_board
+
+    clock.set(datetime(2026, 6, 10, 10, 30, tzinfo=CITY_TIMEZONE))  # a Wednesday, mid-morning
+    summary = load_demo_city(container.catalogue, container.applications, now=clock.now(), application_count=10,
+                             payments=container.payments, visits=container.visits)
+    assert summary.visits > 100
+    container.engine.catch_up()
+    today = clock.now().astimezone(CITY_TIMEZONE).date()
+    with read_session(container.views, container.projections) as session:
+        yesterday = counter_statistics(session, "shimin-shomei", today - timedelta(days=1))
+        board = queue_board(session, "shimin-shomei", today.isoformat())
+        forecast = congestion_forecast(session, "shimin-ido", today)
+    assert yesterday.tickets > 20 and yesterday.served > 0 and yesterday.mean_wait is not None
+    assert yesterday.served + yesterday.cancelled == yesterday.tickets  # the day is closed: nobody left waiting
+    assert {w.window for w in yesterday.windows} == {1, 2} and all(w.busy_minutes > 0 for w in yesterday.windows)
+    assert board is not None and board.now_serving  # the counter is open this morning
+    assert sum(h.samples for h in forecast) > 10  # the same weekday of the last weeks

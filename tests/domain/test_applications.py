@@ -65,7 +65,9 @@ COMMANDS: dict[Status, Callable[[Application], None]] = {
     Status.WITHDRAWN: lambda a: a.withdraw(ctx(), "不要になりました"),
 }
 
-PAIRS = list(itertools.product(Status, [s for s in Status if s is not Status.SUBMITTED]))
+# after submission; AWAITING_CONFIRMATION (an anonymous かんたん申請) comes before it
+AFTER_SUBMISSION = [s for s in Status if s is not Status.AWAITING_CONFIRMATION]
+PAIRS = list(itertools.product(AFTER_SUBMISSION, [s for s in AFTER_SUBMISSION if s is not Status.SUBMITTED]))
 ALLOWED = [(a, b) for a, b in PAIRS if b in TRANSITIONS[a]]
 DISALLOWED = [(a, b) for a, b in PAIRS if b not in TRANSITIONS[a]]
 
@@ -80,7 +82,7 @@ def application_in(status: Status) -> Application:
 
 
 def test_the_lifecycle_table_is_covered():
-    assert len(ALLOWED) == sum(len(targets) for targets in TRANSITIONS.values())
+    assert len(ALLOWED) == sum(len(TRANSITIONS[s]) for s in AFTER_SUBMISSION)
     assert len(ALLOWED) == 11 and len(DISALLOWED) == 8 * 7 - 11
     assert {s for s in Status if s.is_final} == {
         Status.REJECTED, Status.COMPLETED, Status.WITHDRAWN}
@@ -230,7 +232,7 @@ def test_personal_fields_belong_to_the_application_and_are_owned_by_the_signed_i
 
 def test_an_anonymous_applicants_data_belongs_to_the_application():
     app_id = uuid.uuid4()
-    application = submit(id=app_id, applicant_subject=None, contact_email=None)
+    application = submit(id=app_id, applicant_subject=None, contact_email=None, channel="counter")
     [event] = application.collect_events()
     assert event.data_subject == f"application:{app_id}"
     assert event.applicant_name.subject == f"application:{app_id}"
@@ -310,3 +312,29 @@ def test_resubmission_checks_dates_against_the_resubmission_day_in_japan():
     application = application_in(Status.RETURNED)
     application.resubmit(ctx(at=LATE_UTC), PROCEDURE, answers(birthDate="2026-04-02"))
     assert reveal(application.answers["birthDate"]) == "2026-04-02"
+
+
+def test_an_anonymous_simple_application_awaits_the_confirmation_of_its_email():
+    application = submit(applicant_subject=None)
+    assert application.status is Status.AWAITING_CONFIRMATION
+    assert TRANSITIONS[Status.AWAITING_CONFIRMATION] == {Status.SUBMITTED}
+    with pytest.raises(InvalidTransition):
+        application.receive(ctx())
+    application.confirm_email(ctx(Actor.anonymous()))
+    assert application.status is Status.SUBMITTED
+    assert [type(e).__name__ for e in application.collect_events()] == [
+        "ApplicationSubmitted", "ApplicationEmailConfirmed"]
+    with pytest.raises(InvalidTransition):
+        application.confirm_email(ctx(Actor.anonymous()))
+
+
+def test_an_anonymous_simple_application_needs_a_contact_email():
+    with pytest.raises(ValidationFailed) as failed:
+        submit(applicant_subject=None, contact_email=None)
+    assert problems(failed) == [("contactEmail", "required")]
+
+
+@pytest.mark.parametrize("overrides", [{}, {"channel": "counter", "applicant_subject": None},
+                                       {"procedure": defined_procedure(AT, assurance="account")}])
+def test_signed_in_counter_and_account_submissions_need_no_confirmation(overrides):
+    assert submit(**overrides).status is Status.SUBMITTED

@@ -91,3 +91,14 @@ def test_signature_verification():
             verify_signature(bad_header, bad_body, ["s0", "s1"], now=now)
     with pytest.raises(InvalidSignature):
         verify_signature(header, body, [], now=1000)
+
+
+@pytest.mark.parametrize(("due", "paid", "refunded", "status"), [
+    (0, 0, 0, "not_required"), (900, 0, 0, "due"), (900, 900, 0, "paid"),
+    (900, 900, 300, "partially_refunded"), (900, 900, 900, "refunded"), (0, 500, 0, "paid"),
+])
+def test_an_applications_payment_status_follows_its_due_payments_and_refunds(due, paid, refunded, status):
+    from domain.payment_dues import PaymentSummary
+
+    summary = PaymentSummary(due, paid, refunded)
+    assert summary.status.value == status and summary.status.label_ja

@@ -50,6 +50,8 @@ class FakeProvider:
     def refund(self, *, provider_payment_id: str, refund_id: str, amount: int) -> ProviderRefund:
         with self._lock:
             p = self._get(provider_payment_id)
+            if refund_id in p.refunds:  # the same refund id answers the same refund
+                return ProviderRefund(f"re_{refund_id[:8]}", self.refund_status)
             if p.status != "success" or amount > p.amount - p.refunded:
                 raise ProviderError("refund exceeds the captured amount")
             p.refunded += amount

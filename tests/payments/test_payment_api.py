@@ -150,3 +150,33 @@ def test_daily_totals_and_cashless_share(client, gql, catalogue, citizen_a, citi
     share = ok(gql(SHARE, analyst, p=position))["cashlessShare"]
     assert share == [{"department": SHIMIN, "count": 3, "cashlessCount": 2, "amount": 1500,
                       "cashlessAmount": 900, "share": 2 / 3}]
+
+
+APP_PAYMENT = """query($id: ID!) { application(id: $id) { payment {
+  status statusLabel { ja en } amountDue amountPaid amountRefunded payments { id status } } } }"""
+
+
+def test_an_application_shows_its_fee_due_paid_and_refunded(client, gql, catalogue, container, citizen_a,
+                                                            shimin_staff):
+    from tests.api.support import settled
+
+    def payment_of(token: str) -> dict[str, Any]:
+        settled(container)
+        return ok(gql(APP_PAYMENT, token, id=app_id))["application"]["payment"]
+
+    app_id = submitted(gql, citizen_a, copies=3)
+    due = payment_of(citizen_a)
+    assert (due["status"], due["statusLabel"]["ja"], due["amountDue"], due["amountPaid"]) == ("DUE", "未払い", 900, 0)
+    assert due["payments"] == []
+    paid = ok(post(client, COUNTER, shimin_staff, "c-9", id=app_id, m="COUNTER_CASH", r="R-9"))[
+        "recordCounterPayment"]
+    after = payment_of(shimin_staff)
+    assert (after["status"], after["amountPaid"], after["payments"]) == ("PAID", 900, [
+        {"id": paid["id"], "status": "SUCCESS"}])
+    ok(gql(REFUND, shimin_staff, id=paid["id"], a=300, e=900))
+    assert payment_of(citizen_a)["status"] == "PARTIALLY_REFUNDED"
+    ok(gql(REFUND, shimin_staff, id=paid["id"], a=600, e=600))
+    refunded = payment_of(citizen_a)
+    assert (refunded["status"], refunded["statusLabel"]["ja"], refunded["amountRefunded"]) == (
+        "REFUNDED", "返金済み", 900)
+

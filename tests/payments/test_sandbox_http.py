@@ -254,3 +254,55 @@ def test_reconciliation_matched_missing_and_mismatch(settings, clock):
         answer = httpx.post(f"{live.api_url}/graphql", json={"query": query, "variables": bad},
                             headers={"Authorization": f"Bearer {token(sub='au', role='auditor')}"}).json()
         assert answer["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+
+
+def test_refunds_are_reconciled_with_the_settlement_report(settings, clock):
+    with live_payments(configured(settings), clock, SECRET) as live:
+        from datetime import date
+
+        world = World(live.container)
+        refunded, refunded_pp = start_payment(live, world)
+        twice, twice_pp = start_payment(live, world)
+        for ppid in (refunded_pp, twice_pp):
+            act(live, ppid, "pay")
+        live.settle()
+        payments = live.container.payments
+        first = payments.request_refund(staff(live), refunded, 300, 300)
+        partial = payments.request_refund(staff(live), twice, 100, 300)
+        rest = payments.request_refund(staff(live), twice, 50, 200)
+        live.settle()
+        csv_text = httpx.get(f"{live.sandbox_url}/settlements/{DAY}.csv").text
+        clean = reconciliation(live.container, date(2026, 4, 1), csv_text)
+        assert clean.balanced, clean
+        assert clean.refund_rows == 3
+        assert sorted((line.refund_id, line.our_amount, line.settled_amount) for line in clean.refunds_matched) \
+            == sorted([(first.id, 300, 300), (partial.id, 100, 100), (rest.id, 50, 50)])
+        assert all(line.provider_refund_id for line in clean.refunds_matched)
+        # the report lacks one refund, says another amount for one, and names a refund we never made
+        lines = csv_text.splitlines()
+        ours = {line.refund_id: line.provider_refund_id for line in clean.refunds_matched}
+        lines = [line for line in lines if not line.endswith(str(ours[rest.id]))]
+        lines = [line.replace(",-300,", ",-280,") if line.endswith(str(ours[first.id])) else line
+                 for line in lines]
+        lines.append(f"{DAY},refund,{twice_pp},ref,-40,re_unknown")
+        messy = reconciliation(live.container, date(2026, 4, 1), "\n".join(lines) + "\n")
+        assert not messy.balanced
+        assert [line.refund_id for line in messy.refunds_missing_in_settlement] == [rest.id]
+        assert [(line.refund_id, line.our_amount, line.settled_amount)
+                for line in messy.refund_amount_mismatches] == [(first.id, 300, 280)]
+        assert [(line.payment_id, line.refund_id, line.provider_refund_id, line.settled_amount)
+                for line in messy.refunds_missing_in_ledger] == [(twice, None, "re_unknown", 40)]
+        assert [line.refund_id for line in messy.refunds_matched] == [partial.id]
+        # over GraphQL
+        query = """query($d: Date!, $csv: String!) { paymentReconciliation(date: $d, settlementCsv: $csv) {
+          balanced refundRows refundsMatched { refundId } refundsMissingInSettlement { refundId ourAmount }
+          refundsMissingInLedger { providerRefundId settledAmount }
+          refundAmountMismatches { refundId ourAmount settledAmount } } }"""
+        answer = httpx.post(f"{live.api_url}/graphql", json={"query": query, "variables": {
+            "d": DAY, "csv": "\n".join(lines) + "\n"}},
+            headers={"Authorization": f"Bearer {token(sub='au', role='auditor')}"}).json()
+        report = answer["data"]["paymentReconciliation"]
+        assert report["balanced"] is False and report["refundRows"] == 3
+        assert report["refundsMissingInSettlement"] == [{"refundId": rest.id, "ourAmount": 50}]
+        assert report["refundsMissingInLedger"] == [{"providerRefundId": "re_unknown", "settledAmount": 40}]
+        assert report["refundAmountMismatches"] == [{"refundId": first.id, "ourAmount": 300, "settledAmount": 280}]

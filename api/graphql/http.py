@@ -1,0 +1,56 @@
+"""GraphQL over HTTP with coded refusals: strawberry answers a request it cannot
+use (not JSON, no query, a batch, a subscription over POST…) with plain text;
+here it is a GraphQL error with ``extensions.code`` ``BAD_REQUEST``, like every
+other failure (docs/graphql.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cross_web import HTTPException
+from fastapi.responses import JSONResponse
+from graphql import GraphQLError, GraphQLSchema, OperationType, get_operation_ast, parse, validate
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET
+
+BAD_REQUEST = "BAD_REQUEST"
+
+
+def is_valid_subscription(schema: GraphQLSchema, query: str | None, operation_name: str | None) -> bool:
+    """Whether ``query`` selects a subscription that validates: the HTTP path then
+    refuses it (an invalid document still gets ``GRAPHQL_VALIDATION_FAILED``)."""
+    if not query or "subscription" not in query:
+        return False
+    try:
+        document = parse(query, max_tokens=10_000)
+    except GraphQLError:
+        return False
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
+        return False
+    return not validate(schema, document)
+
+
+class CodedGraphQLRouter(GraphQLRouter):
+    def decode_json(self, data: str | bytes) -> object:
+        """A body (or ``variables``) that is not UTF-8 JSON of an object or a list is
+        refused here: strawberry would fail on it with an unexpected error."""
+        try:
+            value = json.loads(data)
+        except UnicodeDecodeError as e:
+            raise HTTPException(400, "the body is not UTF-8") from e
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "expected a JSON object")
+        return value
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request=request, context=context, root_value=root_value)
+        except HTTPException as e:
+            if self.is_websocket_request(request):
+                raise
+            return JSONResponse(
+                {"data": None, "errors": [{"message": e.reason, "extensions": {"code": BAD_REQUEST}}]},
+                status_code=e.status_code,
+            )
