@@ -21,10 +21,11 @@ from application.moving_notice import MovingNoticeService
 from application.notifications import NotificationProcess, NotificationService
 from application.payment_process import PaymentProcess
 from application.payments import PaymentProvider, PaymentService
-from application.ports import BlobStore, Clock, PersonalDataVault, Wakeup
+from application.ports import BlobStore, Clock, PersonalDataVault
 from application.privacy import PrivacyService
 from application.projection import Projection
 from application.projection_engine import ProjectionEngine
+from application.projection_lanes import follow_lanes
 from application.reservations import ReservationService
 from application.residents import ResidentService
 from application.survey import SurveyService
@@ -54,7 +55,6 @@ class Container:
     visits: VisitService
     payments: PaymentService | None = None  # set by build_container
     _worker: threading.Thread | None = None
-    _wakeup: Wakeup | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -163,16 +163,15 @@ class Container:
             link_ttl=timedelta(seconds=self.settings.download_link_ttl))
 
     def start_projections(self) -> None:
-        """Follow the log in a background thread (as leader, or as standby): the
-        read models and the payment process (``application/payment_process.py``)."""
+        """Follow the log in the background (as leader, or as standby), one
+        thread per lane (``application/projection_lanes.py``): the read models,
+        and the process managers (payments, notifications)."""
         if self._worker is not None:
             return
-        lock = self.storage.leader_lock("projections")
-        wakeup = self._wakeup = self.storage.wakeup()
         self._stop.clear()
         self._worker = threading.Thread(
-            target=self.engine.follow,
-            args=(self._stop, lock, wakeup),
+            target=follow_lanes,
+            args=(self.engine, self._stop, self.storage.leader_lock, self.storage.wakeup),
             name="madoguchi-projections",
             daemon=True,
         )
@@ -187,11 +186,8 @@ class Container:
         if self._worker is None:
             return
         self._stop.set()
-        self._worker.join(timeout=10)
+        self._worker.join(timeout=15)
         self._worker = None
-        if self._wakeup is not None:
-            self._wakeup.close()
-            self._wakeup = None
 
     def close(self) -> None:
         self.stop_projections()

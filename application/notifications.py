@@ -61,6 +61,7 @@ def _load_application(log_: CityLog, application_id: str) -> Application:
 
 class NotificationProcess(Projection):
     name = "notification_process"
+    lane = "processes"  # records events: followed apart from the read models
     version = 1
     handles = STATUS_EVENTS
     tables = ()

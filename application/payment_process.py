@@ -51,6 +51,7 @@ REFUND_REASONS = {Status.REJECTED: "申請却下による自動返金 (applicati
 
 class PaymentProcess(Projection):
     name = "payment_process"
+    lane = "processes"  # records events: followed apart from the read models
     version = 1
     handles = (ApplicationSubmitted, ApplicationEmailConfirmed, ApplicationRejected, ApplicationWithdrawn,
                PaymentSucceeded, CounterPaymentRecorded, LateSuccessRecorded)

@@ -43,6 +43,9 @@ class Projection:
     # A raw projection gets every stored event undecoded (eventsourcing
     # ``Notification``: id, originator_id, originator_version, topic, state).
     raw: ClassVar[bool] = False
+    # which lane follows it (application/projection_lanes.py): "read_models", or
+    # "processes" for process managers that record events as they react
+    lane: ClassVar[str] = "read_models"
 
     @cached_property
     def topics(self) -> frozenset[str]:

@@ -152,25 +152,31 @@ class ProjectionEngine:
         seal: bool = False,
     ) -> bool:
         """Apply ``events`` and move the position to ``last_position`` in one
-        transaction. Returns False (applying nothing) when the generation is no
+        transaction (a process manager, which keeps no tables, reacts just
+        before that transaction instead). Returns False (applying nothing) when the generation is no
         longer where we expected it: someone else moved it, or it was switched.
         ``promote_from`` switches serving from that generation to this one;
         ``seal`` marks this (snapshot) generation finished."""
         try:
+            if not projection.tables and events:
+                # a process manager keeps no view: it reacts (idempotently) outside the
+                # transaction, so the view store's lock (SQLite's is the whole file) is
+                # held only to move its position, never while it loads and stores aggregates
+                with self.store.read() as cur:
+                    current = next((s for s in state.all_states(cur)
+                                    if s.name == projection.name and s.generation == generation), None)
+                if current is None or current.position != expected_position \
+                        or current.status not in ("active", "building"):
+                    return False
+                self._apply_each(projection, None, Tables((), generation, current.namespace), events)
+                events = ()
             with self.store.transaction() as cur:
                 current = state.lock_generation(cur, self.store, projection.name, generation)
                 if current is None or current.position != expected_position:
                     return False
                 if current.status not in ("active", "building"):
                     return False
-                t = Tables(projection.tables, generation, current.namespace)
-                for position, event in events:
-                    try:
-                        projection.apply(cur, t, event, position)
-                    except ViewStoreUnavailable:
-                        raise
-                    except Exception as e:
-                        raise ProjectionFailed(projection.name, position, e) from e
+                self._apply_each(projection, cur, Tables(projection.tables, generation, current.namespace), events)
                 state.set_position(cur, projection.name, generation, last_position, self._now())
                 self._sample_rate(cur, projection.name, generation, last_position)
                 if promote_from is not None:
@@ -188,6 +194,16 @@ class ProjectionEngine:
             )
             return False
         return True
+
+    @staticmethod
+    def _apply_each(projection: Projection, cur: Any, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
+        for position, event in events:
+            try:
+                projection.apply(cur, t, event, position)
+            except ViewStoreUnavailable:
+                raise
+            except Exception as e:
+                raise ProjectionFailed(projection.name, position, e) from e
 
     def _sample_rate(self, cur: Any, name: str, generation: int, position: int) -> None:
         """At most one rate sample per generation every few seconds (per process)."""

@@ -29,20 +29,17 @@ def _console():
 @app.command("run")
 def projections_run() -> None:
     """Apply projections continuously (standalone worker; standby if another leads)."""
+    from application.projection_lanes import follow_lanes
+
     container = open_container()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    lock = container.storage.leader_lock("projections")
-    wakeup = container.storage.wakeup()
     _console().print("projection worker started (waits as standby while another leads)")
     try:
-        container.engine.follow(
-            stop, lock, wakeup,
-            on_leader=lambda: _console().print("leading: applying projections"),
-        )
+        follow_lanes(container.engine, stop, container.storage.leader_lock, container.storage.wakeup,
+                     on_leader=lambda lane: _console().print(f"leading: applying {lane}"))
     finally:
-        wakeup.close()
         container.close()
 
 
