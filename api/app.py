@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.attachment_downloads import attachment_downloads
 from api.attachments import attachments
 from api.composition import Container
 from api.documents import documents
@@ -83,6 +84,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     app.include_router(graphql, prefix="/graphql")
     app.include_router(payment_webhooks(container))
     app.include_router(attachments(container))
+    app.include_router(attachment_downloads(container))  # an application's attached files
     app.include_router(documents(container))  # issued documents and download links
     app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))

@@ -150,6 +150,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "GET /exports/dashboards/department.json": _DEPARTMENT_DASHBOARD,
     # HTTP endpoints
     "POST /attachments": {"anonymous": A, "citizen": A, "staff": A, "manager": A},  # as submitApplication
+    "GET /applications/{id}/attachments/{blob}": {"citizen": OWN, "staff": DEPT, "manager": DEPT},
     "POST /documents": {"staff": DEPT, "manager": DEPT},  # a document to issue with completeApplication
     "GET /downloads/{token}": {"citizen": A, "staff": A, "manager": A},  # the link binds its holder
     "POST /webhooks/payments": _everyone(),  # authenticated by its HMAC signature, not a token

@@ -1,24 +1,31 @@
-"""Uploading attachments (添付ファイル): bytes into the blob store, a reference back.
+"""Attachments (添付ファイル): uploading bytes into the blob store for a reference
+back, and reading an application's attachment again.
 
 The reference (``{"blob", "media_type", "size", "name"}``) is what an
 ``attachment`` field's answer holds. Limits: those of the named procedure's
 field when ``procedure`` and ``field`` are given, else the defaults (10 MiB;
-PDF, JPEG, PNG)."""
+PDF, JPEG, PNG). An attachment is read through its application: only a blob
+that application's answers refer to, for whoever may read the application."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from application.access import authorize
 from application.catalogue import CatalogueService
 from application.ports import BlobStore
+from domain.applications import Application
 from domain.context import Actor
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import DomainError, FieldError, NotFound, ValidationFailed
 from domain.form_fields_jp import DEFAULT_MAX_BYTES, media_type_allowed
+from domain.personal import PersonalData
 from domain.privacy import contains_individual_number, individual_number_error
 
 DEFAULT_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
 OPERATION = "POST /attachments"
+DOWNLOAD = "GET /applications/{id}/attachments/{blob}"
 MAX_REQUEST_BYTES = 50 * 1024 * 1024  # the largest max_bytes a field may set
 
 
@@ -61,3 +68,56 @@ class AttachmentService:
             raise ValidationFailed(errors)
         blob = self.blobs.put(data)
         return {"blob": blob, "media_type": media_type, "size": len(data), "name": name.strip()}
+
+
+class AttachmentErased(DomainError):
+    """The application's personal data (its attachments with it) was forgotten."""
+
+    code = "ATTACHMENT_ERASED"
+
+    def __init__(self) -> None:
+        super().__init__("the attachment was erased with the application's personal data",
+                         message_ja="この添付ファイルは個人情報の消去により削除されました")
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    content: bytes
+    media_type: str
+    name: str
+
+
+def attachment_references(answers: Any) -> Iterator[tuple[dict[str, Any] | None, bool]]:
+    """Every attachment reference in ``answers`` (groups and lists included), as
+    ``(reference, erased)``; an erased personal value yields ``(None, True)``."""
+    if isinstance(answers, PersonalData):
+        if answers.erased:
+            yield None, True
+        else:
+            yield from attachment_references(answers.value)
+    elif isinstance(answers, dict):
+        if {"blob", "media_type", "size", "name"} <= set(answers):
+            yield answers, False
+        else:
+            for value in answers.values():
+                yield from attachment_references(value)
+    elif isinstance(answers, list):
+        for value in answers:
+            yield from attachment_references(value)
+
+
+def read_attachment(blobs: BlobStore, actor: Actor, application: Application, blob: str) -> AttachmentFile:
+    """The file of an attachment ``application`` refers to: for the applicant and
+    the department's staff (``DOWNLOAD`` in the access policy)."""
+    authorize(actor, DOWNLOAD)
+    authorize(actor, DOWNLOAD, department=application.department, owner=application.applicant_subject)
+    found = list(attachment_references(application.answers))
+    reference = next((r for r, _ in found if r is not None and r["blob"] == blob), None)
+    if reference is None:
+        if any(erased for _, erased in found):
+            raise AttachmentErased()
+        raise NotFound("no such attachment in this application", message_ja="添付ファイルが見つかりません")
+    content = blobs.get(blob)
+    if content is None:
+        raise NotFound("the attachment's file is missing", message_ja="添付ファイルが見つかりません")
+    return AttachmentFile(content, str(reference["media_type"]), str(reference["name"]))

@@ -9,7 +9,8 @@
   retried with back-off.
 - ``follow`` runs while holding a leader lock, so two processes never apply the
   same projection at once; a standby takes over when the holder dies.
-- ``rebuild`` and ``build_snapshot`` share one resumable loop (``_build``): it
+- ``rebuild`` and ``build_snapshot`` (``projection_snapshots.py``, mixed in)
+  share one resumable loop (``_build``): it
   applies batches to a ``building`` generation up to a ``stop`` position (the
   head for a rebuild) and then runs a ``finish`` step in the same transaction
   as the last batch: switch (rebuild) or mark ``snapshot`` (never served).
@@ -18,7 +19,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,24 +30,12 @@ from application import projection_state as state
 from application.eventlog import CityLog
 from application.ports import Clock, LeaderLock, ViewStore, Wakeup
 from application.projection import Projection, Tables, ViewStoreUnavailable
+from application.projection_snapshots import Progress, Snapshots
 
 log = logging.getLogger("madoguchi.projections")
 
-Progress = Callable[[int, int], None]
 # finish(projection, generation, position, last notifications) -> done?
 Finish = Callable[[Projection, int, int, list[Any]], bool]
-
-SNAPSHOT_PREFIX = "snap_"
-_LABEL = re.compile(r"^[a-z0-9_]{1,24}$")
-
-
-def snapshot_namespace(label: str) -> str:
-    """``snap_<label>``; labels are lower-case letters, digits and ``_``."""
-    label = label.removeprefix(SNAPSHOT_PREFIX)
-    if not _LABEL.match(label):
-        raise ValueError(f"snapshot label {label!r}: use 1-24 of a-z, 0-9, _")
-    return SNAPSHOT_PREFIX + label
-
 
 @dataclass(frozen=True)
 class ProjectionStatus:
@@ -74,7 +62,7 @@ class ProjectionFailed(Exception):
         self.cause = cause
 
 
-class ProjectionEngine:
+class ProjectionEngine(Snapshots):
     def __init__(
         self,
         log_: CityLog,
@@ -363,78 +351,6 @@ class ProjectionEngine:
                     progress=progress)
         self._drop_retired(name, grace)
         return generation
-
-    def build_snapshot(
-        self,
-        name: str,
-        until_position: int,
-        namespace: str | None = None,
-        progress: Progress | None = None,
-    ) -> str:
-        """Build ``name`` as it stood after ``until_position`` into the tables of
-        ``namespace`` (default ``snap_p<until_position>``); it is marked
-        ``snapshot``, never served nor switched to. Resumes an interrupted build
-        of the same namespace. Returns the namespace."""
-        projection = self.projections[name]
-        namespace = snapshot_namespace(namespace or f"p{until_position}")
-        head = self.log.head()
-        if not 0 <= until_position <= head:
-            raise ValueError(f"position {until_position} is not in the log (head {head})")
-        with self.store.transaction() as cur:
-            same = [s for s in state.all_states(cur) if s.name == name and s.namespace == namespace]
-            if same and same[0].status == "snapshot":
-                raise ValueError(f"{name} already has a snapshot {namespace}; drop it first")
-            if same and same[0].until_position != until_position:
-                raise ValueError(
-                    f"{name} snapshot {namespace} is being built up to {same[0].until_position}"
-                )
-            if same:
-                generation, position = same[0].generation, same[0].position
-            else:
-                generation = state.next_generation(cur, name)
-                projection.create(cur, Tables(projection.tables, generation, namespace))
-                state.insert_generation(
-                    cur, name=name, generation=generation, status="building",
-                    version=projection.version, now=self._now(), namespace=namespace,
-                    until_position=until_position,
-                )
-                position = 0
-
-        def seal(p: Projection, gen: int, pos: int, notifications: list[Any]) -> bool:
-            events = self._events_for(p, notifications)
-            ok = self._apply_batch(p, gen, pos, events, until_position, seal=True)
-            if not ok and p.name in self.failed:
-                raise self.failed[p.name]
-            return ok
-
-        self._build(projection, generation, position, stop=until_position, finish=seal,
-                    progress=progress)
-        return namespace
-
-    def position_at(self, when: datetime) -> int:
-        """The last position of the log's longest prefix whose events all
-        happened at or before ``when`` (0 if none): scans and decodes the log
-        from the start, stopping at the first later event."""
-        position = 0
-        while True:
-            notifications = self._read_batch(position)
-            for n in notifications:
-                if self.log.mapper.to_domain_event(n).timestamp > when:
-                    return position
-                position = n.id
-            if len(notifications) < self.batch_size:
-                return position
-
-    def drop_snapshot(self, name: str, namespace: str) -> bool:
-        """Drop a snapshot (finished or being built) and its tables."""
-        namespace = snapshot_namespace(namespace)
-        projection = self.projections[name]
-        with self.store.transaction() as cur:
-            found = [s for s in state.all_states(cur) if s.name == name and s.namespace == namespace]
-            for gs in found:
-                projection.drop(cur, Tables(projection.tables, gs.generation, namespace))
-                state.delete_generation(cur, name, gs.generation)
-        return bool(found)
 
     def _build(
         self,

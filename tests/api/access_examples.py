@@ -473,6 +473,9 @@ EXAMPLES: dict[str, Example] = {
     "GET /downloads/{token}": lambda w, t, role: Call(http=f"GET {w.download_link(t, role)}"),
     "POST /attachments": lambda w, t, role: Call(
         http="POST /attachments?name=a.pdf", body=b"%PDF-1.4", headers={"content-type": "application/pdf"}),
+    # an application of the target's; the blob is not among its answers: 404 once past authorization
+    "GET /applications/{id}/attachments/{blob}": lambda w, t, role: Call(
+        http=f"GET /applications/{w.application(t)}/attachments/{'0' * 64}"),
     "POST /webhooks/payments": lambda w, t, role: Call(http="POST /webhooks/payments", body=b"{}"),
     "GET /healthz": lambda w, t, role: Call(http="GET /healthz"),
     "GET /readyz": lambda w, t, role: Call(http="GET /readyz"),

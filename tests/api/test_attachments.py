@@ -64,3 +64,55 @@ def test_local_blob_store(tmp_path):
     blob = store.put(b"abc")
     assert store.put(b"abc") == blob and store.get(blob) == b"abc" and store.exists(blob)
     assert store.get("0" * 64) is None and not store.exists("../etc/passwd")
+
+
+FORGET = """mutation($subject: String!, $reason: String!) {
+  forgetSubject(subject: $subject, reason: $reason) { id position } }"""
+
+
+def _attached(client: TestClient, gql, container: Container, catalogue, citizen: str) -> tuple[str, str]:
+    """An application of ``citizen`` whose personal ``proof`` answer is an uploaded file."""
+    from tests.api.support import SUBMIT, ok, submission
+    from tests.builders import ADMIN, ctx
+
+    container.catalogue.revise_form(ctx(container.clock, ADMIN), catalogue.simple, [
+        {"key": "proof", "label_ja": "本人確認書類", "label_en": "Proof of identity", "type": "attachment",
+         "required": True, "personal": True}])
+    reference = _upload(client, PDF, who=citizen).json()
+    app_id = ok(gql(SUBMIT, citizen, input=submission(answers={"proof": reference})))["submitApplication"]["id"]
+    return app_id, reference["blob"]
+
+
+def test_the_applicant_and_the_department_read_an_attachment_others_cannot(
+        client: TestClient, gql, container: Container, catalogue, citizen_a: str, citizen_b: str,
+        shimin_staff: str, zeimu_staff: str):
+    from tests.api.support import settled
+
+    app_id, blob = _attached(client, gql, container, catalogue, citizen_a)
+    url = f"/applications/{app_id}/attachments/{blob}"
+
+    def get(who: str | None):
+        return client.get(url, headers={"Authorization": f"Bearer {who}"} if who else {})
+
+    mine = get(citizen_a)
+    assert mine.status_code == 200 and mine.content == PDF
+    assert mine.headers["content-type"] == "application/pdf"
+    assert "filename*=UTF-8''%E7%94%B3%E8%AB%8B%E6%9B%B8.pdf" in mine.headers["content-disposition"]
+    assert mine.headers["cache-control"] == "no-store"
+    head = settled(container)
+    assert get(shimin_staff).content == PDF
+    assert settled(container) == head + 1  # the showing to staff is recorded (PersonalDataViewed)
+    assert [get(who).status_code for who in (citizen_b, zeimu_staff, None)] == [403, 403, 401]
+    other = client.get(f"/applications/{app_id}/attachments/{'0' * 64}",
+                       headers={"Authorization": f"Bearer {citizen_a}"})
+    assert other.status_code == 404 and other.json()["code"] == "NOT_FOUND"  # only what it refers to
+
+
+def test_a_forgotten_applications_attachment_is_gone(
+        client: TestClient, gql, container: Container, catalogue, citizen_a: str, admin: str):
+    from tests.api.support import ok
+
+    app_id, blob = _attached(client, gql, container, catalogue, citizen_a)
+    ok(gql(FORGET, admin, subject=f"application:{app_id}", reason="本人からの削除請求"))
+    gone = client.get(f"/applications/{app_id}/attachments/{blob}", headers={"Authorization": f"Bearer {citizen_a}"})
+    assert gone.status_code == 410 and gone.json()["code"] == "ATTACHMENT_ERASED"
