@@ -85,7 +85,7 @@ def token(**claims: Any) -> str:
     return mint_token(TEST_JWT_SECRET, **claims)
 
 
-def settled(container: Any, timeout: float = 10.0) -> int:
+def settled(container: Any, timeout: float = 30.0) -> int:
     """The log head once it stopped moving: every projection, and the payment
     process (which appends ``PaymentRequested`` as it follows the log), has
     caught up with it. Tests that compare heads wait for this first."""
