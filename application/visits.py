@@ -192,7 +192,15 @@ class VisitService:
         visit_id = self.new_id()
         day = ctx.today.isoformat()
 
+        tried: list[bool] = []
+
         def attempt() -> TicketResult:
+            # after a failed store: was it stored after all, its answer lost (a connection
+            # dropped at commit)? Then that is the ticket; issuing another would be a double
+            if tried and self.log.exists(visit_id):
+                issued = self.get_visit(str(visit_id))
+                return TicketResult(str(visit_id), self.log.head(), ticket=issued.ticket, queue=issued.queue)
+            tried.append(True)
             line = self._line(ctx, the_queue.code, day)
             reservation = load_reservation(self.log, reservation_id) if reservation_id else None
             in_slot = reservation is not None and reservation.in_slot_at(ctx.occurred_at)

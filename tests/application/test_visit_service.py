@@ -81,6 +81,32 @@ def test_twenty_kiosks_at_once_get_numbers_one_to_twenty(
     assert [r.ticket for r in by_position] == [f"A-{n:03d}" for n in range(1, 21)]
 
 
+def test_a_ticket_stored_but_whose_answer_was_lost_is_not_issued_twice(
+    container: Container, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection drops as the ticket commits: the store fails though it took
+    effect. The retry finds the visit stored and answers with it, not a second ticket."""
+    from domain.errors import Conflict
+
+    setup_counter(container, clock)
+    store = container.log.store
+    lost: list[int] = []
+
+    def store_then_lose_the_answer(*aggregates: Any) -> int:
+        position = store(*aggregates)
+        if not lost:
+            lost.append(position)
+            raise Conflict("the answer of the commit was lost")
+        return position
+
+    monkeypatch.setattr(container.log, "store", store_then_lose_the_answer)
+    issued = container.visits.issue_ticket(ctx(clock, ANON), queue=SHOMEI)
+    monkeypatch.undo()
+    assert lost and issued.ticket == "A-001"
+    assert container.visits.issue_ticket(ctx(clock, ANON), queue=SHOMEI).ticket == "A-002"  # no orphan A-002
+    assert container.visits.get_visit(issued.id).ticket == "A-001"
+
+
 def test_numbers_restart_each_japan_day_and_are_per_queue(
     container: Container, clock: ManualClock
 ) -> None:
