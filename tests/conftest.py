@@ -14,10 +14,12 @@ import psycopg
 import pytest
 
 from api.composition import Container, build_container
-from domain.context import Actor, CommandContext
+from domain.shared.context import Actor, CommandContext
 from infra.clock import ManualClock
 from infra.settings import Settings
 from tests.tokens import TEST_JWT_SECRET
+
+pytest_plugins = ["tests.shared.api_fixtures"]
 
 POSTGRES_URL = os.environ.get(
     "MADOGUCHI_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
