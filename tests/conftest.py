@@ -87,3 +87,12 @@ def container(settings: Settings, clock: ManualClock) -> Iterator[Container]:
 
 def context(clock: ManualClock, actor: Actor | None = None) -> CommandContext:
     return CommandContext(actor or Actor.system(), clock.now(), correlation_id=uuid.uuid4().hex)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that runs on PostgreSQL carries the ``postgres`` marker, so the
+    quick loop is ``pytest -m "not postgres and not slow"`` (docs/architecture.md)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgres":
+            item.add_marker(pytest.mark.postgres)
