@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from domain.identity import JPKI_SIGNATURE, SIGNATURE_ALGORITHM, IdentityAssertion, IdentityRejected
+from domain.applications.identity import JPKI_SIGNATURE, SIGNATURE_ALGORITHM, IdentityAssertion, IdentityRejected
 from infra.settings import Settings
 
 log = logging.getLogger("madoguchi.identity")
@@ -118,7 +118,7 @@ class _Sources:
 
 
 class JpkiVerifier:
-    """The :class:`application.ports.SignatureVerifier` for JPKI signing certificates.
+    """The :class:`application.shared.ports.SignatureVerifier` for JPKI signing certificates.
 
     Trust anchors and CRLs are read from their paths, and read again when a file
     changes (CRLs are replaced as J-LIS publishes them)."""

@@ -1,4 +1,4 @@
-"""The :class:`~application.ports.FormPrinter` adapter: one PDF with every filled
+"""The :class:`~application.shared.ports.FormPrinter` adapter: one PDF with every filled
 form, in Japanese, PDF/A-2b with its fonts embedded (:mod:`infra.pdf`), so it
 prints and archives the same on a machine without any Japanese font.
 
