@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from infra.pdf import typeface
+from infra.pdf import reportlab_fixes, typeface
 
 AUTHOR = CREATOR = "madoguchi"
 LANG = "ja"
@@ -37,6 +37,7 @@ _ICC = typeface.ASSETS / "sRGB.icc"
 
 def archival_canvas(out: BinaryIO, pagesize: tuple[float, float], *, title: str, subject: str,
                     font_size: float) -> Canvas:
+    reportlab_fixes.install()
     canvas = Canvas(out, pagesize=pagesize, invariant=1, pageCompression=1, pdfVersion=(1, 7), lang=LANG,
                     initialFontName=typeface.font_name(), initialFontSize=font_size)
     canvas.setTitle(title)
@@ -78,9 +79,9 @@ def _xmp(title: str, subject: str) -> str:
 def save(canvas: Canvas, out: io.BytesIO, *, title: str, subject: str) -> bytes:
     """Add the PDF/A parts to ``canvas``'s document, write it and return the bytes."""
     catalog = canvas._doc.Catalog
-    metadata = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"),
-                                                      "Subtype": pdfdoc.PDFName("XML")}),
-                                _xmp(title, subject).encode("utf-8"), filters=[])
+    metadata = reportlab_fixes.UnfilteredStream(
+        pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
+        _xmp(title, subject).encode("utf-8"))
     catalog.Metadata = metadata
     profile = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 3}), _ICC.read_bytes())
     intent = pdfdoc.PDFDictionary({

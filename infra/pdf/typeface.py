@@ -10,12 +10,14 @@ lacks:
    printed); :func:`unprintable` lists them so the form can say which.
 
 Variation selectors (IVS, U+FE00–FE0F, U+E0100–E01EF) are not printed: the base
-character is. Text is never normalised (NFC would turn some compatibility
-ideographs of names into other characters). No system font is used, ever."""
+character is; nor are control and format characters (a tab prints as a space).
+Text is never normalised (NFC would turn some compatibility ideographs of names
+into other characters). No system font is used, ever."""
 
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -34,6 +36,14 @@ EMBEDDING = threading.Lock()
 
 def _is_variation_selector(ch: str) -> bool:
     return 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
+
+
+def _printed(ch: str) -> str:
+    """What is drawn for ``ch``: a tab as a space; nothing for a variation selector
+    or another control or format character (they have no glyph)."""
+    if ch == "\t":
+        return " "
+    return "" if _is_variation_selector(ch) or unicodedata.category(ch) in ("Cc", "Cf") else ch
 
 
 @cache
@@ -59,9 +69,7 @@ def _font_of(ch: str) -> str | None:
 def runs(text: str) -> Iterator[tuple[str, str]]:
     """``text`` as (font name, characters) runs, with the fallback applied."""
     current, chars = PRIMARY, ""
-    for ch in text:
-        if _is_variation_selector(ch):
-            continue
+    for ch in "".join(_printed(ch) for ch in text):
         font = _font_of(ch)
         if font is None:
             font, ch = PRIMARY, MISSING
@@ -75,7 +83,7 @@ def runs(text: str) -> Iterator[tuple[str, str]]:
 
 def unprintable(text: str) -> list[str]:
     """The characters of ``text`` that neither font has (printed as 〓), once each."""
-    return list(dict.fromkeys(ch for ch in text if not _is_variation_selector(ch) and _font_of(ch) is None))
+    return list(dict.fromkeys(ch for ch in "".join(map(_printed, text)) if _font_of(ch) is None))
 
 
 def width(text: str, size: float) -> float:
