@@ -69,6 +69,7 @@ def test_the_three_forms_print_every_answer_with_the_names_as_written(interview_
                      "髙橋 﨑子", CHILD, "民間企業・自営業", "上記の内容に相違ありません。　署名："):
         assert expected in lines, expected
     assert lines.count("記載内容に相違ないことを確認") == lines.count("し、申請します") == 2  # wrapped, 行頭禁則
+    assert (lines.count("市民課"), lines.count("こども福祉課")) == (1, 2)  # each form's department, by name
     assert not any("〓" in line for line in lines)
 
 
