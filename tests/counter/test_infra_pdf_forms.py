@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypdf
@@ -168,3 +169,12 @@ def test_a_character_that_no_font_has_is_printed_as_geta_and_named_on_the_form()
 def test_a_variation_selector_prints_its_base_character() -> None:
     pdf = PdfFormPrinter().render("見出し", [("転入届", "shimin", [("氏名", "渡邉\U000E0101 一郎")])])
     assert "渡邉 一郎" in _text(pdf)
+
+
+def test_pdfs_rendered_at_the_same_time_are_each_whole_and_identical() -> None:
+    rows = [("請求者（父母のうち所得の高い方）氏名", "髙橋 﨑子"), ("児童の氏名", CHILD)]
+    forms = [("児童手当認定請求", "こども福祉課", rows)]
+    alone = PdfFormPrinter().render("書かない窓口 申請内容の確認", forms)
+    with ThreadPoolExecutor(4) as pool:  # the font files are read while a PDF is saved: one at a time
+        together = list(pool.map(lambda _: PdfFormPrinter().render("書かない窓口 申請内容の確認", forms), range(8)))
+    assert together == [alone] * 8
