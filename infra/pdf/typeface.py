@@ -61,7 +61,7 @@ def font_name() -> str:
 
 def _font_of(ch: str) -> str | None:
     for font in _fonts():
-        if ord(ch) in font.face.charToGlyph:
+        if font.face.charToGlyph.get(ord(ch)):  # a glyph other than 0 (.notdef, an empty box)
             return font.fontName
     return None
 
