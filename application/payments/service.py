@@ -23,18 +23,10 @@ from application.shared.access import authorize
 from application.shared.eventlog import CityLog
 from domain.applications.application import Application
 from domain.payments.dues import PaymentDue, auto_refund_id, due_id
-from domain.payments.payment import (
-    Payment,
-    PaymentLedger,
-    PaymentRequired,
-    ProviderPaymentLink,
-    WebhookReceipt,
-    check_new_attempt,
-    fee_for,
-    ledger_id,
-    provider_link_id,
-    webhook_receipt_id,
-)
+from domain.payments.fees import fee_for
+from domain.payments.ledger import PaymentLedger, check_new_attempt, ledger_id
+from domain.payments.payment import Payment, PaymentRequired
+from domain.payments.webhooks import ProviderPaymentLink, WebhookReceipt, provider_link_id, webhook_receipt_id
 from domain.shared.context import CommandContext
 from domain.shared.errors import Conflict, InvalidTransition, NotFound
 from domain.shared.events import RecordedAggregate

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from api.composition import Container
 from application.payments.service import PaymentService, ProviderEvent
 from domain.applications.status import Status
-from domain.payments.payment import PaymentRequired, PaymentStatus, RefundAmountMismatch
+from domain.payments.payment import PaymentRequired, PaymentStatus
+from domain.payments.refunds import RefundAmountMismatch
 from domain.shared.context import Actor
 from domain.shared.errors import Forbidden, InvalidTransition, ValidationFailed
 from domain.shared.idempotency import IdempotencyConflict
