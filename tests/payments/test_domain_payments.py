@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from application.payments.service import InvalidSignature, sign, verify_signature
+from application.payments.webhooks import InvalidSignature, sign, verify_signature
 from domain.payments.fees import Fee, fee_for
 from domain.payments.payment import Payment, PaymentStatus
 from domain.payments.refunds import RefundAmountMismatch
