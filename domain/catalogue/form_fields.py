@@ -4,7 +4,7 @@ Each type knows which constraints it accepts (checked when a form schema is
 defined) and how to check and canonicalise one answer. New types (postal code,
 phone, e-mail, address, attachments, repeating groups, conditional fields) are
 added by subclassing :class:`FieldType` and calling :func:`register`; the form
-validator in :mod:`domain.catalogue.forms` only talks to this interface.
+validator in :mod:`domain.catalogue.field_definitions` only talks to this interface.
 """
 
 from __future__ import annotations

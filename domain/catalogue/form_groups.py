@@ -105,7 +105,7 @@ def _count_spec(value: Any, path: str) -> list[FieldError]:
 
 
 def _fields_spec(value: Any, path: str) -> list[FieldError]:
-    from domain.catalogue.forms import group_field_problems  # forms imports this module
+    from domain.catalogue.field_definitions import group_field_problems  # forms imports this module
 
     return group_field_problems(value, path)
 
@@ -126,7 +126,7 @@ class GroupType(FieldType):
         return []
 
     def holds_personal(self, constraints: Mapping[str, Any]) -> bool:
-        from domain.catalogue.forms import FormField
+        from domain.catalogue.field_definitions import FormField
 
         return any(
             f.get("personal") or (FormField.type_of(f).holds_personal(f.get("constraints", {})))
@@ -137,7 +137,7 @@ class GroupType(FieldType):
         return super().is_missing(value) or (isinstance(value, (list, tuple)) and not value)
 
     def check(self, value: Any, c: Check) -> Any:
-        from domain.catalogue.forms import FormField, check_answers
+        from domain.catalogue.field_definitions import FormField, check_answers
 
         if not isinstance(value, (list, tuple)):
             return self.wrong_type(c)
