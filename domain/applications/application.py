@@ -10,7 +10,7 @@ from uuid import UUID
 from domain.applications.identity import JPKI_SIGNATURE, IdentityAssertion
 from domain.applications.issued_documents import documents_errors
 from domain.applications.status import TRANSITIONS, Status
-from domain.catalogue.field_definitions import FormSchema
+from domain.catalogue.forms import FormSchema
 from domain.catalogue.procedures import Procedure
 from domain.privacy.individual_number import (
     application_subject,

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from domain.catalogue.departments import department_code_errors, name_errors
-from domain.catalogue.field_definitions import FormSchema
+from domain.catalogue.forms import FormSchema
 from domain.privacy.individual_number import (
     contains_individual_number,
     individual_number_error,

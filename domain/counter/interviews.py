@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.applications.application import PREFILL_KEYS
-from domain.catalogue.field_definitions import FormSchema
+from domain.catalogue.forms import FormSchema
 from domain.counter.life_events import Guidance, HouseholdMember, LifeEvent
 from domain.privacy.individual_number import individual_number_errors
 from domain.shared.context import CommandContext

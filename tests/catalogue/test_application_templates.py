@@ -7,7 +7,7 @@ import pytest
 from application.catalogue.template_service import TemplateService
 from application.catalogue.templates import TEMPLATES
 from application.projection.reading import read_session
-from domain.catalogue.field_definitions import FormSchema
+from domain.catalogue.forms import FormSchema
 from domain.shared.context import Actor
 from domain.shared.errors import Forbidden, ValidationFailed
 from domain.shared.personal import PersonalData

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.catalogue.field_definitions import FormSchema
+from domain.catalogue.forms import FormSchema
 from domain.shared.errors import FieldError, ValidationFailed
 from domain.shared.personal import PersonalData
 from domain.shared.wareki import WarekiError, parse_date_input, to_wareki
