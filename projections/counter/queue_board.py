@@ -11,6 +11,7 @@ from typing import Any
 from application.projection.base import Projection, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
+from domain.counter.queue_lines import service_key
 from domain.counter.queues import QueueDefined
 from domain.counter.visits import (
     VISIT_STATUS_AFTER_EVENT,
@@ -23,7 +24,6 @@ from domain.counter.visits import (
     VisitCancelled,
     VisitTransferred,
     instant,
-    service_key,
 )
 from domain.counter.windows import WindowClosed, WindowDefined, WindowOpened
 
