@@ -10,7 +10,6 @@ at construction, never attached afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.composition.applications import wire_applications, wire_notifications
@@ -21,7 +20,7 @@ from api.composition.dx import wire_dx
 from api.composition.http import Http, wire_http
 from api.composition.payments import payment_guards, wire_payments
 from api.composition.privacy import wire_privacy
-from api.composition.shared import Follower, Listener, Shared, wire_engine, wire_storage
+from api.composition.shared import Follower, Shared, wire_engine, wire_storage
 from api.shared.auth import TokenVerifier
 from api.shared.live import LiveUpdates
 from api.shared.rate_limit import RateLimits
@@ -110,24 +109,23 @@ class Container:
 
 
 def build_container(settings: Settings | None = None, clock: Clock | None = None,
-                    payment_provider: PaymentProvider | None = None,
-                    listeners: Sequence[Listener] = ()) -> Container:
+                    payment_provider: PaymentProvider | None = None) -> Container:
     """Everything, built now. ``payment_provider`` replaces the configured one (tests,
-    the sandbox); ``listeners`` are told, besides live updates, what the engine moved."""
+    the sandbox)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     log_redaction.install()  # no individual number in any log line
     http = wire_http(settings, clock)
     shared = wire_storage(settings)
     try:
-        return _wire(settings, clock, payment_provider, listeners, http, shared)
+        return _wire(settings, clock, payment_provider, http, shared)
     except BaseException:
         shared.storage.close()  # a refused configuration leaves nothing open
         raise
 
 
 def _wire(settings: Settings, clock: Clock, payment_provider: PaymentProvider | None,
-          listeners: Sequence[Listener], http: Http, shared: Shared) -> Container:
+          http: Http, shared: Shared) -> Container:
     catalogue = wire_catalogue(shared).catalogue
     applications = wire_applications(settings, shared, clock, catalogue,
                                      completion_guards=payment_guards(shared, catalogue))
@@ -136,7 +134,7 @@ def _wire(settings: Settings, clock: Clock, payment_provider: PaymentProvider | 
     audit = wire_audit(settings, shared, clock)
     engine = wire_engine(settings, shared, clock, audit_chain=audit.chain,
                          processes=[payments.process, applications.notification_process],
-                         listeners=[http.live.notify, *listeners])
+                         listeners=[http.live.notify])
     notifications = wire_notifications(settings, shared, catalogue, applications.confirmations,
                                        engine.projections)
     return Container(
