@@ -26,6 +26,8 @@ from infra.settings import Settings
 
 log = logging.getLogger("madoguchi.counter_rules")
 GUIDE_KEYS = frozenset({"procedure", "events", "condition"})
+EVENTS = tuple(e.value for e in LifeEvent)
+CONDITIONS = tuple(c.value for c in Condition)
 
 
 class CounterRulesError(ValueError):
@@ -96,14 +98,13 @@ def _guide_rule(raw: Any, where: str, problems: list[str]) -> GuideRule | None:
     if not isinstance(events, list) or not events:
         problems.append(f"{where}.events: required, a non-empty list of life events")
         events = []
-    allowed = ", ".join(e.value for e in LifeEvent)
+    allowed = ", ".join(EVENTS)
     for j, event in enumerate(events):
-        if event not in set(LifeEvent):
+        if not (isinstance(event, str) and event in EVENTS):
             problems.append(f"{where}.events[{j}]: {event!r} is not a life event (one of {allowed})")
     condition = raw.get("condition", Condition.ALWAYS.value)
-    if condition not in set(Condition):
-        problems.append(f"{where}.condition: {condition!r} is not a condition "
-                        f"(one of {', '.join(c.value for c in Condition)})")
+    if not (isinstance(condition, str) and condition in CONDITIONS):
+        problems.append(f"{where}.condition: {condition!r} is not a condition (one of {', '.join(CONDITIONS)})")
     if len(problems) > before:
         return None
     return GuideRule(procedure, frozenset(LifeEvent(e) for e in events), Condition(condition))

@@ -61,7 +61,7 @@ def test_every_problem_of_a_rules_file_is_named_with_its_place(tmp_path: Path) -
     path = write(tmp_path / "rules.json", {
         "guide": [{"procedure": "tennyu", "events": ["mve_in"]},
                   {"events": [], "condition": "rich", "when": "never"},
-                  "tenkyo"],
+                  "tenkyo", {"procedure": "tenkyo", "events": [["move_in"]], "condition": {}}],
         "prefill": {"tennyu": {"householdMembers": "income"}, "tenkyo": []},
         "extra": 1})
     with pytest.raises(CounterRulesError) as refused:
@@ -71,7 +71,8 @@ def test_every_problem_of_a_rules_file_is_named_with_its_place(tmp_path: Path) -
                     "guide[0].events[0]: 'mve_in' is not a life event (one of move_in,",
                     "guide[1].procedure: required", "guide[1].events: required, a non-empty list",
                     "guide[1].condition: 'rich' is not a condition", "guide[1].when: unknown key",
-                    "guide[2]: must be an object",
+                    "guide[2]: must be an object", "guide[3].events[0]: ['move_in'] is not a life event",
+                    "guide[3].condition: {} is not a condition",
                     "prefill.tennyu.householdMembers: 'income' is not an item (one of name,",
                     "prefill.tenkyo: must be an object"):
         assert problem in message, (problem, message)
