@@ -87,6 +87,7 @@ def test_a_missing_or_unreadable_rules_file_stops_start_up(tmp_path: Path, conte
         load_counter_rules(Settings(env="production", data_dir=tmp_path, counter_rules=path))
 
 
+@pytest.mark.slow  # spawns a process
 def test_production_wiring_never_imports_the_demo(tmp_path: Path) -> None:
     rules = write(tmp_path / "rules.json", {"guide": [{"procedure": "tennyu", "events": ["move_in"]}]})
     script = (
