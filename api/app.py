@@ -35,8 +35,6 @@ READY_MAX_LAG = 10_000
 def create_app(container: Container, *, run_projections: bool | None = None) -> FastAPI:
     settings = container.settings
     follow = settings.run_projections if run_projections is None else run_projections
-    container.verifier  # noqa: B018 — a bad JWKS file stops start-up, not the first request
-    container.rate_limits  # noqa: B018 — built once, before requests race to build it
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

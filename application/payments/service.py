@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 
 from application.applications.service import ApplicationService
 from application.catalogue.service import CatalogueService
+from application.payments.guard import FeePaidGuard, load_payment, payment_attempts
 from application.payments.provider import NoProvider, PaymentProvider, ProviderError
 from application.payments.webhooks import ProviderEvent, UnknownPayment, WebhookOutcome
 from application.shared.access import authorize
@@ -26,7 +27,7 @@ from domain.applications.application import Application
 from domain.payments.dues import PaymentDue, auto_refund_id, due_id
 from domain.payments.fees import fee_for
 from domain.payments.ledger import PaymentLedger, check_new_attempt, ledger_id
-from domain.payments.payment import Payment, PaymentRequired
+from domain.payments.payment import Payment
 from domain.payments.webhooks import ProviderPaymentLink, WebhookReceipt, provider_link_id, webhook_receipt_id
 from domain.shared.context import CommandContext
 from domain.shared.errors import Conflict, InvalidTransition, NotFound
@@ -87,6 +88,8 @@ class PaymentService:
         self.provider: PaymentProvider = provider or NoProvider()
         self.new_id = new_id
         self.replay_wait = replay_wait
+        # the completion guard (application/payments/guard.py), e.g. for the demo loader
+        self.require_paid = FeePaidGuard(log, catalogue)
 
     # -- reading the event-sourced state -------------------------------------------
     def _find(self, cls: type[Any], aggregate_id: UUID) -> Any | None:
@@ -96,27 +99,10 @@ class PaymentService:
             return None
 
     def get(self, payment_id: str) -> Payment:
-        try:
-            key = UUID(str(payment_id))
-        except ValueError:
-            raise NotFound("payment not found", message_ja="決済が見つかりません") from None
-        return self.log.load(Payment, key, "payment")
+        return load_payment(self.log, payment_id)
 
     def attempts(self, application_id: str) -> list[Payment]:
-        ledger = self._find(PaymentLedger, ledger_id(application_id))
-        return [self.get(pid) for pid in ledger.payment_ids] if ledger else []
-
-    def require_paid(self, ctx: CommandContext, application: Application) -> None:
-        """A completion guard: a fee-bearing application is completed only once paid."""
-        procedure = self.catalogue.get_procedure(application.procedure_code)
-        fee = fee_for(procedure, application.answers, application.channel)
-        if fee.total <= 0:
-            return
-        if not any(p.settles_fee for p in self.attempts(str(application.id))):
-            raise PaymentRequired(
-                f"the fee of {fee.total} yen has not been paid",
-                message_ja=f"手数料 {fee.total} 円の支払いが確認できません",
-            )
+        return payment_attempts(self.log, application_id)
 
     # -- idempotency -----------------------------------------------------------------
     def _idempotent(self, ctx: CommandContext, operation: str, key: str | None,

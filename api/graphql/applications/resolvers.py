@@ -9,18 +9,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.applications.types import Application, ApplicationConnection, ApplicationStatusEnum, InboxEntry
 from api.graphql.audit.resolvers import guard_personal_data
 from api.graphql.shared.context import ApiContext
 from api.graphql.shared.errors import ApiError
-from api.graphql.shared.types import (
-    Application,
-    ApplicationConnection,
-    ApplicationStatusEnum,
-    ChannelEnum,
-    CommandPayload,
-    InboxEntry,
-    PageInfo,
-)
+from api.graphql.shared.types import ChannelEnum, CommandPayload, PageInfo
 from application.applications.identity import Signature
 from application.shared.access import Rule, authorize
 from domain.applications.status import Status
