@@ -36,6 +36,8 @@ RATE_LIMITS: tuple[RateRule, ...] = (
     RateRule("issueTicket", frozenset({"anonymous", "citizen"}), "rate_limit_ticket_issuing"),
     # each challenge is an event: anonymous callers get the submissions' rate
     RateRule("signingChallenge", frozenset({"anonymous"}), "rate_limit_anonymous_submissions"),
+    # an HTTP route, not a GraphQL field: api/applications/attachments.py checks it
+    RateRule("POST /attachments", frozenset({"anonymous"}), "rate_limit_anonymous_uploads"),
 )
 LIMITED_OPERATIONS = frozenset(rule.operation for rule in RATE_LIMITS)
 
