@@ -8,6 +8,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from tests.counter.test_api_reservations import IDO, MAKE, moving_counter, slot  # noqa: F401 — fixture
 from tests.shared.api_support import SUBMIT, Gql, error, ok, submission
 
@@ -25,8 +27,9 @@ def _refusal(result: dict[str, Any]) -> tuple[str, str]:
     return refused["code"], result["errors"][0]["message"]
 
 
+@pytest.mark.usefixtures("moving_counter")
 def test_a_citizen_cannot_check_in_another_citizens_reservation(
-        gql: Gql, moving_counter: int, citizen_a: str, citizen_b: str, shimin_staff: str) -> None:
+        gql: Gql, citizen_a: str, citizen_b: str, shimin_staff: str) -> None:
     mine = ok(gql(MAKE, citizen_a, input={"queue": IDO, "start": slot(10, 30, 0)["start"]}))["makeReservation"]
     unknown = _refusal(_issue(gql, citizen_b, reservationId=str(uuid.uuid4())))
     assert unknown[0] == "RESERVATION_NOT_FOUND"
@@ -35,20 +38,23 @@ def test_a_citizen_cannot_check_in_another_citizens_reservation(
     assert ok(_issue(gql, citizen_a, reservationId=mine["id"]))["issueTicket"]["ticket"]
 
 
+@pytest.mark.usefixtures("moving_counter")
 def test_reception_staff_check_in_a_citizens_reservation(
-        gql: Gql, moving_counter: int, citizen_a: str, shimin_staff: str) -> None:
+        gql: Gql, citizen_a: str, shimin_staff: str) -> None:
     mine = ok(gql(MAKE, citizen_a, input={"queue": IDO, "start": slot(10, 30, 0)["start"]}))["makeReservation"]
     assert ok(_issue(gql, shimin_staff, reservationId=mine["id"]))["issueTicket"]["ticket"]
 
 
-def test_an_anonymous_reservation_is_checked_in_by_its_id_at_a_kiosk(gql: Gql, moving_counter: int) -> None:
+@pytest.mark.usefixtures("moving_counter")
+def test_an_anonymous_reservation_is_checked_in_by_its_id_at_a_kiosk(gql: Gql) -> None:
     made = ok(gql(MAKE, None, input={"queue": IDO, "start": slot(10, 30, 0)["start"],
                                      "holderName": "下野 花子"}))["makeReservation"]
     assert ok(_issue(gql, None, reservationId=made["id"]))["issueTicket"]["ticket"]
 
 
+@pytest.mark.usefixtures("moving_counter")
 def test_a_ticket_links_only_the_callers_own_application_and_reveals_no_ids(
-        gql: Gql, moving_counter: int, catalogue, citizen_a: str, citizen_b: str, shimin_staff: str) -> None:
+        gql: Gql, catalogue, citizen_a: str, citizen_b: str, shimin_staff: str) -> None:
     theirs = ok(gql(SUBMIT, citizen_a, input=submission(catalogue.simple)))["submitApplication"]["id"]
     unknown = _refusal(_issue(gql, citizen_b, applicationId=str(uuid.uuid4())))
     assert unknown[0] == "NOT_FOUND"

@@ -96,8 +96,8 @@ def test_a_signed_webhook_with_malformed_json_gets_a_coded_400(client: TestClien
     _assert_coded_400(response, rule)
 
 
-def test_a_graphql_body_over_the_size_limit_is_refused_413(client: TestClient, container):
-    padding = "x" * container.settings.max_body_bytes  # MADOGUCHI_MAX_BODY_BYTES, 1 MiB by default
+def test_a_graphql_body_over_the_size_limit_is_refused_413(client: TestClient, settings):
+    padding = "x" * settings.max_body_bytes  # MADOGUCHI_MAX_BODY_BYTES, 1 MiB by default
     response = client.post("/graphql", json={"query": "{ __typename }", "variables": {"pad": padding}})
     _assert_coded_400(response, "max_bytes", status=413)
     assert client.post("/graphql", json={"query": "{ __typename }"}).status_code == 200

@@ -17,7 +17,7 @@ from api.composition import Container, build_container
 from api.shared.forwarded import client_behind, parse_proxies
 from infra.clock import ManualClock
 from infra.settings import Settings
-from tests.shared.api_support import SUBMIT, error, post_graphql, submission
+from tests.shared.api_support import SUBMIT, error, submission
 from tests.tokens import TEST_JWT_SECRET
 
 
