@@ -50,6 +50,7 @@ EXEMPT: dict[str, str] = {
     "Query.myApplications.after": "an opaque cursor the API issued: read, never stored",
     "Query.auditEvents.after": "an opaque cursor the API issued: read, never stored",
     "Query.personalDataAccesses.after": "an opaque cursor the API issued: read, never stored",
+    "Subscription.queueBoard.queue": "a subscription reads a queue's board; nothing is recorded",
     "path parameters": "ids and signed tokens in a path are looked up, never stored",
     "header authorization": "a bearer token, verified; only its subject is recorded",
     "header madoguchi-signature": "the webhook's HMAC, verified, not stored",
@@ -72,6 +73,14 @@ def _python_name(definition: Any, name: str) -> str:
     return getattr(strawberry, "python_name", None) or name
 
 
+def _get(container: Any, name: str, definition: Any) -> Any:
+    """An argument or input field by its GraphQL name (graphql-core's coerced
+    dicts), else by its python name (strawberry's input objects)."""
+    if isinstance(container, dict):
+        return container.get(name, container.get(_python_name(definition, name)))
+    return getattr(container, _python_name(definition, name), None)
+
+
 def _values(value: Any, t: Any, path: str, coordinate: str) -> Iterator[tuple[str, Any]]:
     """The checked leaves of ``value`` (of GraphQL type ``t``) as (path, value)."""
     t = _unwrapped(t)
@@ -82,17 +91,17 @@ def _values(value: Any, t: Any, path: str, coordinate: str) -> Iterator[tuple[st
             yield from _values(item, t.of_type, f"{path}[{i}]", coordinate)
     elif isinstance(t, GraphQLInputObjectType):
         for name, field in t.fields.items():
-            item = value.get(name) if isinstance(value, dict) else getattr(value, _python_name(field, name), None)
+            item = _get(value, name, field)
             yield from _values(item, field.type, f"{path}.{name}" if path else name, f"{coordinate}.{name}")
     elif isinstance(t, GraphQLScalarType) and t.name not in EXEMPT:
         yield path, value
 
 
 def argument_errors(field: Any, coordinate: str, arguments: dict[str, Any]) -> list[FieldError]:
-    """The ``individual_number`` errors of a root field's (python-named) arguments."""
+    """The ``individual_number`` errors of a root field's arguments."""
     errors: list[FieldError] = []
     for name, argument in field.args.items():
-        value = arguments.get(_python_name(argument, name))
+        value = _get(arguments, name, argument)
         path = "" if name == "input" else name  # an input's fields are named as the command names them
         for at, leaf in _values(value, argument.type, path, f"{coordinate}.{name}"):
             errors += [individual_number_error(p or name) for p in individual_number_paths(leaf, at)]
