@@ -10,6 +10,7 @@ from uuid import uuid4
 from api.counter.live import LiveUpdates
 from api.shared.auth import TokenVerifier
 from api.shared.rate_limit import RateLimits
+from application.applications.attachments import AttachmentService
 from application.applications.email_confirmation import ConfirmationTokens, EmailConfirmationService
 from application.applications.issued_documents import IssuedDocumentService
 from application.applications.notifications import NotificationProcess, NotificationService
@@ -231,7 +232,7 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
         storage.log, AuditChainStore(storage.views, audit_chain), clock, audit_signer,
         audit_signer.verifier() if audit_signer else None,
     )
-    return Container(
+    container = Container(
         settings=settings,
         storage=storage,
         clock=clock,
@@ -244,3 +245,6 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
         visits=visits,
         payments=payments,
     )
+    # attached uploads are bound to (and sealed for) the application that attaches them
+    applications.bind_attachments = AttachmentService(container.blob_store, catalogue, storage.cipher).bind
+    return container

@@ -63,7 +63,7 @@ def attachments(container: Container) -> APIRouter:
     @router.post(PATH, status_code=201)
     async def upload_attachment(request: Request, name: str = "", procedure: str | None = None,
                                 field: str | None = None) -> JSONResponse:
-        service = AttachmentService(container.blob_store, container.catalogue)
+        service = AttachmentService(container.blob_store, container.catalogue, container.storage.cipher)
         try:
             actor = container.verifier.caller(request.headers.get("authorization")).actor
             wait = container.rate_limits.check(OPERATION, actor, request.client.host if request.client else None)

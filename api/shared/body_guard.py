@@ -7,7 +7,7 @@ coded 4xx before the route sees it:
 - over ``MADOGUCHI_MAX_BODY_BYTES`` → 413 ``TOO_LARGE`` (read no further);
 - JSON nested deeper than ``MADOGUCHI_MAX_JSON_DEPTH`` (counted on the raw bytes,
   before parsing, so no parser recursion), an integer of more than
-  ``MAX_INTEGER_DIGITS`` digits, ``NaN``/``Infinity``, or a string holding a lone
+  ``MAX_INTEGER_DIGITS`` digits, ``NaN``/``Infinity`` (or ``1e99999``), or a string holding a lone
   surrogate (``"\\ud800"``, which no database or response can encode)
   → 400 ``BAD_REQUEST`` (rule ``json_depth``, ``json_integer``, ``json_constant``,
   ``json_text``).
@@ -76,6 +76,13 @@ def _integer(text: str) -> int:
     return int(text)
 
 
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise BodyRefused(400, BAD_REQUEST, "json_constant", "a number too large for a float is not accepted")
+    return value
+
+
 def _constant(text: str) -> Any:
     raise BodyRefused(400, BAD_REQUEST, "json_constant", f"{text} is not JSON")
 
@@ -86,7 +93,7 @@ def check_json(body: bytes, max_depth: int) -> None:
     if json_depth(body, max_depth) > max_depth:
         raise BodyRefused(400, BAD_REQUEST, "json_depth", f"JSON nested deeper than {max_depth} levels")
     try:
-        value = json.loads(body, parse_int=_integer, parse_constant=_constant)
+        value = json.loads(body, parse_int=_integer, parse_float=_float, parse_constant=_constant)
     except (ValueError, RecursionError) as e:
         if isinstance(e, BodyRefused):
             raise

@@ -112,8 +112,8 @@ class IndividualNumberGuard(SchemaExtension):
     """Refuses a root field whose arguments hold an individual number, before it resolves."""
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
-        if info.path.prev is None:
-            field = info.parent_type.fields[info.field_name]
+        field = info.parent_type.fields.get(info.field_name) if info.path.prev is None else None
+        if field is not None:  # a root field of ours (not __typename, __schema)
             errors = argument_errors(field, f"{info.parent_type.name}.{info.field_name}", kwargs)
             if errors:
                 raise ValidationFailed(errors)

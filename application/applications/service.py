@@ -15,7 +15,8 @@ from application.shared.results import CommandResult
 from domain.applications.application import Application
 from domain.applications.identity import IdentityAssertion, IdentityRejected, SigningChallenge
 from domain.applications.threads import ApplicationThread, thread_id
-from domain.shared.context import CommandContext
+from domain.privacy.individual_number import application_subject, citizen_subject
+from domain.shared.context import Actor, CommandContext
 from domain.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 STAFF_CHANNELS = ("counter", "mail")
@@ -38,6 +39,9 @@ class ApplicationService:
         # checks run before completion (e.g. the payments capability's "fee paid");
         # registered by the composition root, so this layer knows none of them
         self.completion_guards: list[Callable[[CommandContext, Application], None]] = []
+        # binds attached uploads to the application (attachments.AttachmentService.bind):
+        # (actor, data subject, owner, answers) → answers; set by the composition root
+        self.bind_attachments: Callable[[Actor, str, str | None, Any], Any] | None = None
 
     def submit(
         self,
@@ -79,9 +83,11 @@ class ApplicationService:
                 )
             challenge, identity = self._verify(ctx, procedure.code, procedure.form_version(form_version).version,
                                                answers, Signature.parse(signature))
+        application_id = self.new_id()
+        answers = self._bound(ctx, application_subject(application_id), applicant_subject, answers)
         application = Application.submit(
             ctx,
-            id=self.new_id(),
+            id=application_id,
             procedure=procedure,
             form_version=form_version,
             channel=channel,
@@ -99,6 +105,12 @@ class ApplicationService:
         except Conflict:  # another submission used the nonce first
             raise IdentityRejected("CHALLENGE_REPLAYED") from None
         return CommandResult(str(application.id), position)
+
+    def _bound(self, ctx: CommandContext, data_subject: str, applicant_subject: str | None, answers: Any) -> Any:
+        if self.bind_attachments is None or not isinstance(answers, dict):
+            return answers
+        owner = citizen_subject(applicant_subject) if applicant_subject else None
+        return self.bind_attachments(ctx.actor, data_subject, owner, answers)
 
     def _verify(
         self, ctx: CommandContext, procedure_code: str, form_version: int, answers: Any,
@@ -153,7 +165,8 @@ class ApplicationService:
     ) -> CommandResult:
         def resubmit(application: Application) -> None:
             procedure = self.catalogue.get_procedure(application.procedure_code)
-            application.resubmit(ctx, procedure, answers)
+            bound = self._bound(ctx, application.data_subject, application.applicant_subject, answers)
+            application.resubmit(ctx, procedure, bound)
 
         return self._act(ctx, "resubmitApplication", application_id, resubmit)
 
