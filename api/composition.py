@@ -25,7 +25,8 @@ from application.counter.residents import ResidentService
 from application.counter.visits import VisitService
 from application.dx.survey import SurveyService
 from application.payments.process import PaymentProcess
-from application.payments.service import PaymentProvider, PaymentService
+from application.payments.provider import PaymentProvider
+from application.payments.service import PaymentService
 from application.privacy.service import PrivacyService
 from application.projection.base import Projection
 from application.projection.engine import ProjectionEngine

@@ -28,6 +28,7 @@ from domain.shared.errors import Forbidden, NotFound
 from projections.applications import inbox as inbox_model
 from projections.applications import messages as messages_model
 from projections.applications import status as status_model
+from projections.applications import status_queries
 
 STATUS = (status_model.ApplicationStatus.name,)
 THREAD = (messages_model.ApplicationMessages.name,)
@@ -82,7 +83,7 @@ class ApplicationQuery:
         actor = ctx.actor
         await ctx.wait_for(at_least_position, STATUS + THREAD)
         vault = ctx.container.vault
-        view = await ctx.read(lambda s: status_model.get_application(s, vault, str(id)))
+        view = await ctx.read(lambda s: status_queries.get_application(s, vault, str(id)))
         if view is None or view.status == Status.AWAITING_CONFIRMATION.value:  # not confirmed: no one's yet
             authorize(actor, "application")
             raise NotFound("application not found", message_ja="申請が見つかりません")
@@ -163,7 +164,7 @@ async def _page(
 
     def page(s):
         try:
-            return status_model.list_applications(s, vault, first=first, after=after, **filters)
+            return status_queries.list_applications(s, vault, first=first, after=after, **filters)
         except ValueError:
             raise ApiError("after is not a cursor from this list", "VALIDATION_FAILED",
                            field="after", rule="cursor") from None

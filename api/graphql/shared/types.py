@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from domain.applications.status import Status
 from domain.shared.vocabulary import ASSURANCE_LABELS, CHANNEL_LABELS
 from projections.applications.inbox import InboxCount
-from projections.applications.status import ApplicationView, TimelineEntry
+from projections.applications.status_queries import ApplicationView, TimelineEntry
 from projections.catalogue.procedure_catalogue import DepartmentView, ProcedureView
 
 if TYPE_CHECKING:  # a lazy type: api.graphql.applications.notifications imports this module
