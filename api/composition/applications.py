@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from api.composition.shared import Shared
+from application.applications.attachments import AttachmentService
 from application.applications.email_confirmation import ConfirmationTokens, EmailConfirmationService
 from application.applications.issued_documents import IssuedDocumentService
 from application.applications.notifications import NotificationProcess, NotificationService
@@ -39,15 +40,17 @@ class Applications:
 def wire_applications(settings: Settings, shared: Shared, clock: Clock, catalogue: CatalogueService, *,
                       completion_guards: Sequence[CompletionGuard]) -> Applications:
     log = shared.storage.log
+    assert shared.storage.cipher is not None
+    blob_store = LocalBlobStore(settings.data_dir / "blobs")  # uploaded attachments
+    # attached uploads are bound to (and sealed for) the application that attaches them
+    attachments = AttachmentService(blob_store, catalogue, shared.storage.cipher)
     applications = ApplicationService(log, catalogue, new_id=uuid4,
                                       signature_verifier=JpkiVerifier.from_settings(settings),
-                                      completion_guards=completion_guards)
+                                      completion_guards=completion_guards, bind_attachments=attachments.bind)
     confirmations = EmailConfirmationService(log, ConfirmationTokens(settings.effective_email_confirmation_key),
                                              settings.public_url)
-    blob_store = LocalBlobStore(settings.data_dir / "blobs")  # uploaded attachments
     # issued documents (交付文書): sealed in the blob store, downloaded through
     # signed links whose key is derived from the master key
-    assert shared.storage.cipher is not None
     documents = IssuedDocumentService(
         log, applications, catalogue, blob_store, shared.storage.cipher,
         link_key=derive_key(load_master_key(settings), "download-link"),
