@@ -17,7 +17,7 @@ not part of the product: it needs ``pip install fonttools``.
 
     apt-get download fonts-ipamj-mincho fonts-ipaexfont-gothic poppler-data
     for f in *.deb; do dpkg -x "$f" x; done
-    python scripts/make_name_fallback_font.py \\
+    python -m infra.pdf.tools.make_name_fallback_font \\
       x/usr/share/fonts/truetype/ipamj/ipamjm.ttf \\
       infra/pdf/assets/ipaexg.ttf \\
       x/usr/share/poppler/cMap/Adobe-Japan1/UniJIS-UTF32-H \\
