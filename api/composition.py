@@ -26,7 +26,7 @@ from application.dx.survey import SurveyService
 from application.payments.process import PaymentProcess
 from application.payments.service import PaymentProvider, PaymentService
 from application.privacy.service import PrivacyService
-from application.projection.base import Projection
+from application.projection.base import Follower
 from application.projection.engine import ProjectionEngine
 from application.projection.lanes import follow_lanes
 from application.shared.ports import BlobStore, Clock, PersonalDataVault
@@ -49,7 +49,7 @@ class Container:
     vault: PersonalDataVault
     catalogue: CatalogueService
     applications: ApplicationService
-    projections: list[Projection]
+    projections: list[Follower]
     engine: ProjectionEngine
     audit: AuditService
     visits: VisitService

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.applications.application import ApplicationSubmitted
@@ -20,7 +20,7 @@ class InboxCount:
     count: int
 
 
-class DepartmentInbox(Projection):
+class DepartmentInbox(ReadModel):
     name = "department_inbox"
     version = 1
     handles = LIFECYCLE

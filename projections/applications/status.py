@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.applications.application import (
@@ -126,7 +126,7 @@ def submission_fingerprint(key: bytes | None, event: ApplicationSubmitted) -> st
     return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class ApplicationStatus(Projection):
+class ApplicationStatus(ReadModel):
     name = "application_status"
     version = 3  # 2: answers keep each personal value sealed on its own; 3: duplicates
     handles = (ProcedureDefined, *LIFECYCLE, SubjectForgotten)

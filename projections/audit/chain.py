@@ -30,13 +30,13 @@ from typing import Any, ClassVar
 from application.audit.chain import GENESIS, canonical, chain_step
 from application.audit.checkpoint import Checkpoint, CheckpointSigner, sign_checkpoint
 from application.audit.verify import ChainEntry
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.state import active_generations
 from application.shared.ports import Clock, ViewCursor, ViewStore
 from domain.audit.merkle import append_leaf, leaf_hash, root_at
 
 
-class AuditChain(Projection):
+class AuditChain(ReadModel):
     name = "audit_chain"
     version = 1
     raw: ClassVar[bool] = True

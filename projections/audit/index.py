@@ -22,7 +22,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from application.audit.trail import utc_iso
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 
@@ -61,7 +61,7 @@ class AuditIndexRow:
     request_id: str | None
 
 
-class AuditIndex(Projection):
+class AuditIndex(ReadModel):
     name = "audit_index"
     version = 1
     tables = ("audit_events",)

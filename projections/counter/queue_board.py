@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.counter.queues import QueueDefined
@@ -118,7 +118,7 @@ class VisitView:
     history: list[VisitHistoryEntry]
 
 
-class QueueBoard(Projection):
+class QueueBoard(ReadModel):
     name = "queue_board"
     # 2: board_visits.in_slot (reservations served ahead of walk-ins); window sessions (idle time)
     version = 2

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.applications.application import (
@@ -52,7 +52,7 @@ _CHANGE = {ProcedurePublishedOnline: "online", ProcedureWithdrawnOnline: "offlin
 _FINAL = (ApplicationCompleted, ApplicationRejected, ApplicationWithdrawn)
 
 
-class DxDashboard(Projection):
+class DxDashboard(ReadModel):
     name = "dx_dashboard"
     version = 2  # 2: indexes for the figures' department and time filters
     handles = (DepartmentEstablished, ProcedureDefined, ProcedurePublishedOnline, ProcedureWithdrawnOnline,

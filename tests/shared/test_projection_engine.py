@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api.composition import Container, build_container
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.engine import ProjectionEngine
 from application.projection.state import all_states
 from domain.applications.application import ApplicationRejected
@@ -57,7 +57,7 @@ def generation(container: Container, name: str) -> int:
     return gs.generation
 
 
-def rows(container: Container, projection: Projection, gen: int) -> dict[str, list[tuple]]:
+def rows(container: Container, projection: ReadModel, gen: int) -> dict[str, list[tuple]]:
     """Every row of each logical table of one generation, sorted: bit for bit,
     sealed personal values included."""
     out = {}
@@ -150,7 +150,7 @@ class BrokenInbox(DepartmentInbox):
         super().apply(cur, t, event, position)
 
 
-def engine_with(container: Container, inbox_projection: Projection) -> ProjectionEngine:
+def engine_with(container: Container, inbox_projection: ReadModel) -> ProjectionEngine:
     projections = [p for p in container.projections if p.name != DepartmentInbox.name]
     return ProjectionEngine(container.log, container.views, [*projections, inbox_projection],
                             container.clock, batch_size=container.settings.projection_batch_size)
