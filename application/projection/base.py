@@ -89,7 +89,7 @@ class ReadModel(Follower):
     in memory for the batch, keyed rows coalesced, ``executemany``), and must
     leave exactly the tables that ``apply`` event by event leaves
     (tests/shared/test_projection_batch_equivalence.py). When a batch fails,
-    the engine applies it again event by event to name the failing position."""
+    the engine applies it again with ``apply_each`` to name the failing position."""
 
     def create(self, cur: ViewCursor, t: Tables) -> None:
         raise NotImplementedError
@@ -101,11 +101,6 @@ class ReadModel(Follower):
     def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
         """Apply a batch of events (default: one at a time)."""
         self.apply_each(cur, t, events)
-
-    @property
-    def batches(self) -> bool:
-        """Whether this read model writes a batch its own way."""
-        return type(self).apply_batch is not ReadModel.apply_batch
 
     def apply_each(self, cur: ViewCursor, t: Tables, events: Events) -> None:
         for position, event in events:

@@ -14,9 +14,11 @@ When a run *builds* (a rebuild or a snapshot) and the batch is its last, the
 same transaction finishes it: ``switch`` retires the serving generation and
 makes this one serve; ``seal`` marks a snapshot done.
 
-An exception from a read model's ``apply_batch`` rolls the batch back; the
-engine then applies it again event by event to name the failing position, and
-records it: that run stops alone, at its last good batch.
+A read model's batch is written in one transaction in PostgreSQL pipeline
+mode (statements sent without waiting for each result; a fetch waits). An
+exception rolls the batch back; the engine then applies it again event by
+event, unpipelined, to name the failing position, and records it: that run
+stops alone, at its last good batch.
 """
 
 from __future__ import annotations
@@ -135,11 +137,13 @@ class BatchStep:
                 return self._commit(run, (), last, finishing)
             try:
                 return self._commit(run, events, last, finishing)
-            except (ProjectionFailed, ViewStoreUnavailable):
+            except ViewStoreUnavailable:
                 raise
             except Exception as e:
-                if not events or not isinstance(projection, ReadModel) or not projection.batches:
-                    raise ProjectionFailed(run.name, events[0][0] if events else last, e) from e
+                if not events:
+                    raise
+                # pipelined or batched, a failure may surface away from its event: apply the
+                # batch again one event at a time, unpipelined, to name the failing position
                 log.warning("%s: batch up to %s failed (%r); applying it event by event",
                             run.name, last, e)
                 return self._commit(run, events, last, finishing, one_by_one=True)
@@ -154,7 +158,7 @@ class BatchStep:
     def _commit(self, run: Run, events: Events, last: int, finishing: bool,
                 one_by_one: bool = False) -> bool:
         name, generation = run.name, run.generation
-        with self.store.transaction() as cur:
+        with self.store.transaction(pipeline=not one_by_one) as cur:
             current = state.lock_generation(cur, self.store, name, generation)
             if current is None or current.position != run.position \
                     or current.status not in ("active", "building"):
