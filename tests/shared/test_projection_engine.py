@@ -144,10 +144,10 @@ def test_following_makes_new_applications_visible_without_a_manual_catch_up(cont
 class BrokenInbox(DepartmentInbox):
     """The real inbox, except that it cannot handle rejections."""
 
-    def apply(self, cur, t, event, position):
-        if isinstance(event, ApplicationRejected):
+    def apply_batch(self, cur, t, events):
+        if any(isinstance(event, ApplicationRejected) for _, event in events):
             raise RuntimeError("cannot count rejections")
-        super().apply(cur, t, event, position)
+        super().apply_batch(cur, t, events)
 
 
 def engine_with(container: Container, inbox_projection: ReadModel) -> ProjectionEngine:
