@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from application.projection.base import ReadModel, Tables
 from domain.applications.status import Status
-from tests.builders import ctx, drive, submit
 from tests.builders import citizen as citizen_actor
+from tests.builders import ctx, drive, submit
 from tests.shared.test_projection_engine import CODES, SECOND, set_up
 
 STATUSES = tuple(Status.__members__.values())
