@@ -20,6 +20,10 @@ from typing import Any, ClassVar
 from application.shared.ports import ViewCursor
 from domain.shared.topics import stored_topics
 
+# the lanes (application/projection/lanes.py) that follow the log apart
+READ_MODELS = "read_models"
+PROCESSES = "processes"
+
 # (position in the global log, event) pairs, in log order
 Events = Sequence[tuple[int, Any]]
 # progress(position, of) while building a generation
@@ -66,7 +70,7 @@ class Follower:
     # ``Notification``: id, originator_id, originator_version, topic, state).
     raw: ClassVar[bool] = False
     # which lane follows it (application/projection/lanes.py)
-    lane: ClassVar[str] = "read_models"
+    lane: ClassVar[str] = READ_MODELS
 
     @cached_property
     def topics(self) -> frozenset[str]:
@@ -119,7 +123,7 @@ class ProcessManager(Follower):
     idempotent (a crash in between runs the batch again). Followed in its own
     lane, apart from the read models, and never run for a snapshot of the past."""
 
-    lane: ClassVar[str] = "processes"
+    lane: ClassVar[str] = PROCESSES
     tables: ClassVar[tuple[str, ...]] = ()
 
     def handle(self, event: Any, position: int) -> None:
