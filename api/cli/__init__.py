@@ -141,6 +141,9 @@ def _register_subcommands() -> None:
     from api.cli import residents
 
     app.add_typer(residents.app, name="residents")
+    from api.cli import dev
+
+    app.add_typer(dev.app, name="dev")
 
 
 _register_subcommands()

@@ -48,7 +48,6 @@ DEFAULT_POSTAGE_YEN = 140
 # The answer that says how many copies are asked for; procedures whose form
 # counts something else are listed here (procedure code -> field key).
 DEFAULT_QUANTITY_FIELD = "copies"
-QUANTITY_FIELDS: dict[str, str] = {}
 MAX_QUANTITY = 100
 RECEIPT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 
@@ -81,11 +80,12 @@ def quantity_from(answers: dict[str, Any], field: str) -> int:
 
 def fee_for(procedure: Any, answers: dict[str, Any], channel: str, *,
             postage_yen: int = DEFAULT_POSTAGE_YEN) -> Fee:
-    """The amount due: the procedure's fee × the quantity asked for (``copies``
-    or the procedure's configured quantity field; 1 when absent), plus postage
-    for a postal request. A procedure without a fee costs nothing, by post too."""
+    """The amount due: the procedure's fee × the quantity asked for (the answer
+    its ``fee_quantity_field`` names, e.g. ``items`` for 「1点につき520円」, else
+    ``copies``; 1 when unanswered), plus postage for a postal request. A
+    procedure without a fee costs nothing, by post too."""
     unit = int(procedure.fee_yen)
-    field = QUANTITY_FIELDS.get(procedure.code, DEFAULT_QUANTITY_FIELD)
+    field = getattr(procedure, "fee_quantity_field", None) or DEFAULT_QUANTITY_FIELD
     quantity = quantity_from(answers, field)
     postage = postage_yen if channel == "mail" and unit > 0 else 0
     return Fee(unit, quantity, postage)

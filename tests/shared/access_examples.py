@@ -477,6 +477,8 @@ EXAMPLES: dict[str, Example] = {
     "GET /applications/{id}/attachments/{blob}": lambda w, t, role: Call(
         http=f"GET /applications/{w.application(t)}/attachments/{'0' * 64}"),
     "POST /webhooks/payments": lambda w, t, role: Call(http="POST /webhooks/payments", body=b"{}"),
+    # the e-mail link: any caller; a wrong token is a 400 page once past authorization
+    "GET /confirm-email": lambda w, t, role: Call(http="GET /confirm-email?token=x"),
     "GET /healthz": lambda w, t, role: Call(http="GET /healthz"),
     "GET /readyz": lambda w, t, role: Call(http="GET /readyz"),
     "POST /graphql": _query("{ __typename }"),
