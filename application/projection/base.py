@@ -59,7 +59,7 @@ class Tables(dict[str, str]):
         return template.format_map(self)
 
 
-class Follower:
+class LogFollower:
     """What the engine moves along the log, batch by batch, per generation."""
 
     name: ClassVar[str]
@@ -84,7 +84,7 @@ class Follower:
             cur.execute(f"DROP TABLE IF EXISTS {physical}")
 
 
-class ReadModel(Follower):
+class ReadModel(LogFollower):
     """A read model: tables, and how each event changes them.
 
     ``apply`` is the specification, one event at a time. ``apply_batch`` gets a
@@ -116,7 +116,7 @@ class ReadModel(Follower):
                 raise ProjectionFailed(self.name, position, e) from e
 
 
-class ProcessManager(Follower):
+class ProcessManager(LogFollower):
     """A process manager: reacts to events by loading aggregates and recording
     new events. It keeps no tables: the engine runs its reactions just before
     the transaction that moves its position, so every reaction must be

@@ -32,7 +32,7 @@ from typing import Any
 from application.projection import state
 from application.projection.base import (
     Events,
-    Follower,
+    LogFollower,
     ProcessManager,
     ProjectionFailed,
     ReadModel,
@@ -52,7 +52,7 @@ class Run:
     follows (serving), ``SWITCH`` for a rebuild, ``SEAL`` for a snapshot
     (whose ``until`` is the position it stands at when sealed)."""
 
-    projection: Follower
+    projection: LogFollower
     generation: int
     position: int
     build: str | None = None
@@ -200,7 +200,7 @@ class BatchStep:
         self._rate_sampled[(name, generation)] = now
 
     # -- starting a generation ---------------------------------------------
-    def _create_generation(self, cur: ViewCursor, projection: Follower, status: str,
+    def _create_generation(self, cur: ViewCursor, projection: LogFollower, status: str,
                            namespace: str = "", until: int | None = None) -> int:
         generation = state.next_generation(cur, projection.name)
         projection.create(cur, Tables(projection.tables, generation, namespace))
@@ -210,7 +210,7 @@ class BatchStep:
         )
         return generation
 
-    def begin_generation(self, projection: Follower, namespace: str = "",
+    def begin_generation(self, projection: LogFollower, namespace: str = "",
                          until: int | None = None) -> Run:
         """The run that builds ``projection`` into ``namespace`` ("" serves, by a
         switch; a snapshot's is sealed at ``until``): the interrupted build if

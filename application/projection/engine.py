@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.projection import state
-from application.projection.base import Follower, ProjectionFailed, Tables, ViewStoreUnavailable
+from application.projection.base import LogFollower, ProjectionFailed, Tables, ViewStoreUnavailable
 from application.projection.batch import BatchStep, Run
 from application.projection.rebuild import Rebuilds
 from application.projection.snapshots import Snapshots
@@ -60,10 +60,11 @@ class ProjectionEngine(BatchStep, Rebuilds, Snapshots):
         self,
         log_: CityLog,
         store: ViewStore,
-        projections: Sequence[Follower],
+        projections: Sequence[LogFollower],
         clock: Clock,
         *,
         batch_size: int = 500,
+        listeners: Sequence[Callable[[frozenset[str] | None], None]] = (),
     ) -> None:
         self.log = log_
         self.store = store
@@ -76,7 +77,7 @@ class ProjectionEngine(BatchStep, Rebuilds, Snapshots):
         # Called (from the applying thread) with the names of the projections a
         # batch moved — or with None, "something may have changed elsewhere" (a
         # standby process, whose leader applies). Live updates hang off this.
-        self.listeners: list[Callable[[frozenset[str] | None], None]] = []
+        self.listeners: list[Callable[[frozenset[str] | None], None]] = list(listeners)
 
     # -- setup -------------------------------------------------------------
     def ensure_schema(self) -> None:

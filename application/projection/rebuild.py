@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from application.projection import state
-from application.projection.base import Follower, Progress, ProjectionFailed, Tables
+from application.projection.base import LogFollower, Progress, ProjectionFailed, Tables
 
 REBUILD_BATCH_SIZE = 5000
 
@@ -31,7 +31,7 @@ class Rebuilds:
     # provided by ProjectionEngine (and BatchStep)
     log: Any
     store: Any
-    projections: dict[str, Follower]
+    projections: dict[str, LogFollower]
     batch_size: int
     failed: dict[str, ProjectionFailed]
     begin_generation: Callable[..., Any]

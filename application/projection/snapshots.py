@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from application.projection import state
-from application.projection.base import Follower, Progress, Tables
+from application.projection.base import LogFollower, Progress, Tables
 
 SNAPSHOT_PREFIX = "snap_"
 _LABEL = re.compile(r"^[a-z0-9_]{1,24}$")
@@ -33,7 +33,7 @@ class Snapshots:
     # provided by ProjectionEngine
     log: Any
     store: Any
-    projections: dict[str, Follower]
+    projections: dict[str, LogFollower]
     batch_size: int
     begin_generation: Callable[..., Any]
     _build: Callable[..., Any]
