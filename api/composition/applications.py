@@ -17,7 +17,7 @@ from application.applications.issued_documents import IssuedDocumentService
 from application.applications.notifications import NotificationProcess, NotificationService
 from application.applications.service import ApplicationService, CompletionGuard
 from application.catalogue.service import CatalogueService
-from application.projection.base import Projection
+from application.projection.base import LogFollower
 from application.projection.reading import read_session
 from application.shared.ports import BlobStore, Clock, MailSender
 from infra.blob_store import LocalBlobStore
@@ -64,7 +64,7 @@ def mail_sender(settings: Settings) -> MailSender:
     return SmtpMailSender(url.get_secret_value()) if url else EmlDirectoryMailSender(settings.data_dir / "mail")
 
 
-def due_notifications(shared: Shared, projections: Sequence[Projection]) -> Callable[[datetime], list[str]]:
+def due_notifications(shared: Shared, projections: Sequence[LogFollower]) -> Callable[[datetime], list[str]]:
     """The ids of the notifications due at a moment, from the ``notifications`` read model."""
     def due(now: datetime) -> list[str]:
         with read_session(shared.storage.views, projections) as session:
@@ -75,7 +75,7 @@ def due_notifications(shared: Shared, projections: Sequence[Projection]) -> Call
 
 def wire_notifications(settings: Settings, shared: Shared, catalogue: CatalogueService,
                        confirmations: EmailConfirmationService,
-                       projections: Sequence[Projection]) -> NotificationService:
+                       projections: Sequence[LogFollower]) -> NotificationService:
     """The outbox sender (after the engine: it reads the read model)."""
     return NotificationService(shared.storage.log, catalogue, mail_sender(settings), confirmations,
                                mail_from=settings.mail_from, due=due_notifications(shared, projections),

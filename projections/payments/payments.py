@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.payments.dues import ApplicationPaid, PaymentRequested, PaymentSummary
@@ -106,7 +106,7 @@ def city_day(event: Any) -> str:
     return event.timestamp.astimezone(CITY_TIMEZONE).date().isoformat()
 
 
-class Payments(Projection):
+class Payments(ReadModel):
     name = "payments"
     version = 3  # 2: refunds keep the provider's refund id (reconciliation); 3: amount_mismatch
     handles = (PaymentCreated, CounterPaymentRecorded, PaymentStarted, PaymentAuthorised,
