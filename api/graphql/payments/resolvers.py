@@ -7,14 +7,13 @@ read models (payment status per application, daily totals, cashless share).
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
 from api.graphql.shared.context import ApiContext
 from api.graphql.shared.errors import ApiError
-from api.graphql.shared.types import Label
+from api.graphql.shared.types import Label, labelled_enum, member_labels
 from application.shared.access import Rule, authorize
 from domain.payments.dues import ApplicationPaymentStatus
 from domain.payments.fees import METHOD_LABELS
@@ -25,20 +24,16 @@ from projections.payments import payments as model
 
 PAYMENTS = (model.Payments.name,)
 
-PaymentMethodEnum = strawberry.enum(
-    Enum("PaymentMethod", {m.upper(): m for m in METHOD_LABELS}),
-    description="支払方法 / payment method (COUNTER_* are recorded by staff at the counter)",
-)
-PaymentStatusEnum = strawberry.enum(
-    Enum("PaymentStatus", {s.upper(): s for s in PAYMENT_STATUS_LABELS}),
-    description="決済の状態 / payment status (GOV.UK Pay's states)",
-)
+PaymentMethodEnum = labelled_enum(
+    "PaymentMethod", METHOD_LABELS,
+    "支払方法 / payment method (COUNTER_* are recorded by staff at the counter)")
+PaymentStatusEnum = labelled_enum("PaymentStatus", PAYMENT_STATUS_LABELS,
+                                  "決済の状態 / payment status (GOV.UK Pay's states)")
 
 
-ApplicationPaymentStatusEnum = strawberry.enum(
-    Enum("ApplicationPaymentStatus", {s.name: s.value for s in ApplicationPaymentStatus}),
-    description="申請の決済状況 / whether an application's fee is due, paid or refunded",
-)
+ApplicationPaymentStatusEnum = labelled_enum(
+    "ApplicationPaymentStatus", member_labels(ApplicationPaymentStatus),
+    "申請の決済状況 / whether an application's fee is due, paid or refunded")
 
 
 def _label(pair: tuple[str, str]) -> Label:
