@@ -39,6 +39,7 @@ DEV_CA_NAME = x509.Name([
 ])
 DAY = timedelta(days=1)
 CRL_LIFETIME = 7 * DAY
+HISTORY = 800 * DAY  # how far back the development CA, its CRL and demo cards are valid
 
 
 def new_key() -> rsa.RSAPrivateKey:
@@ -146,13 +147,15 @@ class DevAuthority:
             key = new_key()
             _write_private(key_path, key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-            ca = ca_certificate(key, not_before=now - DAY, not_after=now + 3650 * DAY)
+            # valid well into the past, so a demo city's history can be signed too
+            ca = ca_certificate(key, not_before=now - HISTORY, not_after=now + 3650 * DAY)
             self.anchors.mkdir(parents=True, exist_ok=True)
             ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
         crl_path = self.crls / "ca.crl"
         if not crl_path.exists() or x509.load_pem_x509_crl(crl_path.read_bytes()).last_update_utc < now - DAY:
             self.crls.mkdir(parents=True, exist_ok=True)
-            crl_path.write_bytes(revocation_list(self._key(), last_update=now - timedelta(minutes=5),
+            ca = x509.load_pem_x509_certificate(ca_path.read_bytes())
+            crl_path.write_bytes(revocation_list(self._key(), last_update=ca.not_valid_before_utc,
                                                  next_update=now + CRL_LIFETIME))
         return self
 
@@ -161,11 +164,13 @@ class DevAuthority:
         assert isinstance(key, rsa.RSAPrivateKey)
         return key
 
-    def issue_card(self, person: BasicFour, *, years: int = 5) -> dict[str, Any]:
-        """A development card: a fresh key and its signing certificate."""
+    def issue_card(self, person: BasicFour, *, years: int = 5, valid_from: datetime | None = None
+                   ) -> dict[str, Any]:
+        """A development card: a fresh key and its signing certificate (valid
+        from a day ago, or from ``valid_from`` for signing a demo's history)."""
         self.ensure()
         key, now = new_key(), self._time()
-        cert = signing_certificate(self._key(), key, person, not_before=now - DAY,
+        cert = signing_certificate(self._key(), key, person, not_before=valid_from or now - DAY,
                                    not_after=now + years * 365 * DAY)
         return {
             "kind": "madoguchi development card (not a My Number card)",

@@ -11,6 +11,28 @@ app = typer.Typer(help="The demo city (下野市).", no_args_is_help=True)
 console = Console()
 
 
+def development_cards(container: Container):
+    """In development, each demo applicant holds a development My Number card
+    (infra/dev_card.py), so the demo also signs JPKI applications online; None
+    elsewhere (the development CA is trusted only in development)."""
+    settings = container.settings
+    if settings.env != "development" or settings.jpki_trust_anchors is not None:
+        return None
+    from infra.dev_card import HISTORY, BasicFour, DevAuthority, sign_submission
+
+    authority = DevAuthority(settings.data_dir, now=container.clock.now())
+    cards: dict[str, dict] = {}
+
+    def sign(person, procedure_code: str, form_version: int, answers, nonce: str):
+        if person.name not in cards:
+            birth = person.birth_date.replace("-", "") or "19800101"
+            cards[person.name] = authority.issue_card(
+                BasicFour(person.name, person.address, birth), valid_from=container.clock.now() - HISTORY)
+        return sign_submission(cards[person.name], procedure_code, form_version, answers, nonce)
+
+    return sign
+
+
 def load_demo(container: Container) -> None:
     from application.demo.loader import DemoAlreadyLoaded, load_demo_city
 
@@ -19,6 +41,7 @@ def load_demo(container: Container) -> None:
             summary = load_demo_city(
                 container.catalogue, container.applications, now=container.clock.now(),
                 payments=container.payments, surveys=container.surveys, visits=container.visits,
+                card_signer=development_cards(container),
             )
     except DemoAlreadyLoaded:
         console.print("[yellow]The demo city is already loaded.[/yellow]")

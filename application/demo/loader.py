@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from application.applications.service import ApplicationService
 from application.catalogue.service import CatalogueService
 from application.counter.visits import VisitService
+from application.demo.answers import Person
 from application.demo.catalogue import DEPARTMENTS, PROCEDURES
 from application.demo.planning import Planner
 from application.dx.survey import SurveyService
@@ -51,6 +53,10 @@ class DemoAlreadyLoaded(Exception):
     """The demo city (its first department) is already in the log."""
 
 
+# (applicant, procedure code, form version, answers, nonce) → the submission's ``signature``
+CardSigner = Callable[[Person, str, int, Any, str], Mapping[str, str]]
+
+
 def load_demo_city(
     catalogue: CatalogueService,
     applications: ApplicationService,
@@ -61,7 +67,10 @@ def load_demo_city(
     payments: PaymentService | None = None,
     surveys: SurveyService | None = None,
     visits: VisitService | None = None,
+    card_signer: CardSigner | None = None,
 ) -> DemoSummary:
+    """``card_signer``: the applicants' (development) My Number cards; with it, some
+    applications for ``jpki_signature`` procedures are signed and submitted online."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     if catalogue.department_exists(DEPARTMENTS[0]["code"]):
@@ -85,14 +94,20 @@ def load_demo_city(
             online += 1
         procedures.append(catalogue.get_procedure(definition["code"]))
 
-    planner = Planner(random.Random(seed), procedures, now)
+    planner = Planner(random.Random(seed), procedures, now, with_cards=card_signer is not None)
     plans = [planner.plan(i, status) for i, status in enumerate(planner.statuses(application_count))]
     steps = sorted(step for plan in plans for step in plan.steps)
     ids: dict[int, str] = {}
     for step in steps:
         c = ctx(step.actor, step.at)
         if step.kind == "submit":
-            result = applications.submit(c, **step.payload)
+            payload = dict(step.payload)
+            holder = payload.pop("card_holder", None)
+            if holder is not None and card_signer is not None:  # signed with the applicant's card
+                nonce = applications.challenges.issue(c, payload["procedure_code"]).nonce
+                payload["signature"] = card_signer(holder, payload["procedure_code"], payload["form_version"],
+                                                   payload["answers"], nonce)
+            result = applications.submit(c, **payload)
             ids[step.app] = result.id
             application = applications.get(result.id)
             if application.status is Status.AWAITING_CONFIRMATION:  # the applicant opened the link

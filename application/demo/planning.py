@@ -63,12 +63,14 @@ class Plan:
     steps: list[Step]
 
 
-def _usable_channels(procedure: Procedure) -> list[str]:
-    """Online only where identity can be met online today (not ``jpki_signature``)."""
+def _usable_channels(procedure: Procedure, with_cards: bool = False) -> list[str]:
+    """Online only where identity can be met online: ``jpki_signature`` only when
+    the demo's applicants hold (development) cards."""
+    online = ("none", "account", "jpki_signature") if with_cards else ("none", "account")
     return [
         ch for ch in procedure.channels
         if procedure.accepts(ch)
-        and (ch != "online" or procedure.assurance in ("none", "account"))
+        and (ch != "online" or procedure.assurance in online)
     ]
 
 
@@ -91,10 +93,12 @@ def _at(day: date, clock: time) -> datetime:
 
 
 class Planner:
-    def __init__(self, rng: random.Random, procedures: list[Procedure], now: datetime) -> None:
+    def __init__(self, rng: random.Random, procedures: list[Procedure], now: datetime,
+                 with_cards: bool = False) -> None:
         self.rng = rng
         self.now = now
-        self.procedures = [p for p in procedures if _usable_channels(p)]
+        self.with_cards = with_cards
+        self.procedures = [p for p in procedures if _usable_channels(p, with_cards)]
         # certificates (with a fee) are asked for more often than the rest
         self.weights = [3 if p.fee_yen > 0 else 1 for p in self.procedures]
         self.people = [Person(entry) for entry in DEMO_APPLICANTS]
@@ -118,7 +122,7 @@ class Planner:
     def plan(self, index: int, status: Status) -> Plan:
         rng = self.rng
         procedure = rng.choices(self.procedures, self.weights)[0]
-        channels = _usable_channels(procedure)
+        channels = _usable_channels(procedure, self.with_cards)
         channel = rng.choices(channels, [CHANNEL_WEIGHTS[ch] for ch in channels])[0]
         who = rng.randrange(len(self.people))
         person = self.people[who]
@@ -151,6 +155,8 @@ class Planner:
                 "procedure_code": procedure.code, "channel": channel,
                 "applicant_name": person.name, "answers": answers(submitted_at),
                 "form_version": form.version, "contact_email": email,
+                **({"card_holder": person} if channel == "online" and procedure.assurance == "jpki_signature"
+                   else {}),
             })
         ]
         for seq, (at, kind) in enumerate(timeline[1:], start=1):
