@@ -70,11 +70,10 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
             client_address=connection.client.host if connection.client else None,
         )
 
+    schema = build_schema(production=settings.env == "production", limits=GraphQLLimits.from_settings(settings))
+    app.state.graphql_documents = schema.documents  # parsed and validated once (their hit counts)
     graphql = CodedGraphQLRouter(
-        build_schema(
-            production=settings.env == "production",
-            limits=GraphQLLimits.from_settings(settings),
-        ),
+        schema,
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
         allow_queries_via_get=False,
