@@ -146,7 +146,7 @@ class Container:
     @cached_property
     def audit_trail(self) -> AuditTrail:
         """Records who was shown personal data (PersonalDataViewed)."""
-        return AuditTrail(self.storage.log)
+        return AuditTrail(self.storage.log, group_commit=self.settings.access_log_group_commit)
 
     @cached_property
     def documents(self) -> IssuedDocumentService:
@@ -191,6 +191,8 @@ class Container:
 
     def close(self) -> None:
         self.stop_projections()
+        if "audit_trail" in self.__dict__:  # commit the access-log records still pending
+            self.audit_trail.close()
         self.storage.close()
 
 
