@@ -86,6 +86,8 @@ class Container:
         """Wakes GraphQL subscriptions after the projection engine moved read models."""
         live = LiveUpdates()
         self.engine.listeners.append(live.notify)
+        if self.storage.changes is not None:  # and after batches applied by another process
+            self.storage.changes.subscribe(live.notify)
         return live
 
     @cached_property
@@ -229,6 +231,8 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
         storage.log, storage.views, projections, clock, batch_size=settings.projection_batch_size
     )
     engine.ensure_schema()
+    if storage.changes is not None:  # tell the other processes which read models moved
+        engine.listeners.append(storage.changes.publish)
     audit = AuditService(
         storage.log, AuditChainStore(storage.views, audit_chain), clock, audit_signer,
         audit_signer.verifier() if audit_signer else None,
