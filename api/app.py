@@ -31,7 +31,9 @@ log = logging.getLogger("madoguchi.api")
 READY_MAX_LAG = 10_000
 
 
-def create_app(container: Container, *, run_projections: bool | None = None) -> FastAPI:
+def create_app(container: Container, *, run_projections: bool | None = None,
+               close_container: bool = False) -> FastAPI:
+    """``close_container``: the app owns it (a ``--workers`` process) and closes it on shutdown."""
     settings = container.settings
     follow = settings.run_projections if run_projections is None else run_projections
     container.verifier  # noqa: B018 — a bad JWKS file stops start-up, not the first request
@@ -48,6 +50,8 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         if mail is not None:
             mail.stop()
         container.stop_projections()
+        if close_container:
+            container.close()
 
     app = FastAPI(
         title="madoguchi",
