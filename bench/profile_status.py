@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--backend", choices=("postgres", "sqlite"), default="postgres")
     p.add_argument("--pii", action="store_true")
     p.add_argument("--inline", action="store_true")
+    p.add_argument("--all", action="store_true", help="show library frames too")
     args = p.parse_args(argv)
     if args.quick:
         args.requests = min(args.requests, 30)
@@ -63,12 +64,15 @@ def main(argv: list[str] | None = None) -> None:
             1, 2_000, topics=[get_topic(ApplicationSubmitted)])]
         app = create_app(container, run_projections=False)
         profiler = Profiler(async_mode="enabled", interval=0.0005)
+        cpu = time.process_time()
         profiler.start()
         seconds = asyncio.run(_drive(app, STATUS_PII if args.pii else STATUS, ids, args.requests))
         profiler.stop()
-    print(f"{args.requests} status queries in {seconds:.2f} s: {seconds / args.requests * 1000:.2f} ms each "
+        cpu = time.process_time() - cpu
+    print(f"{args.requests} status queries in {seconds:.2f} s: {seconds / args.requests * 1000:.2f} ms each, "
+          f"{cpu / args.requests * 1000:.2f} ms CPU of this process each "
           f"({'inline' if args.inline else 'thread pool'}, {args.backend})")
-    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    print(profiler.output_text(unicode=False, color=False, show_all=args.all))
 
 
 if __name__ == "__main__":
