@@ -29,6 +29,16 @@ HEALTHZ_WITHIN = 0.2
 ATTACKERS = 4
 
 
+def assert_answered_in_time(latencies: list[float]) -> None:
+    """/healthz within 200 ms: nine probes in ten (the other helpers' suites share
+    these 2 cores, and the OS may not schedule the server for a moment), and
+    every one within a second. With validation on the event loop, nearly every
+    probe waited for a 1.6 s validation."""
+    slow = sorted(latencies)[-5:]
+    assert sum(t >= HEALTHZ_WITHIN for t in latencies) <= len(latencies) // 10, slow
+    assert max(latencies) < 1.0, slow
+
+
 @contextmanager
 def production_server(container: Container, clock: ManualClock, **updates: Any) -> Iterator[str]:
     master_key = (container.settings.data_dir / "master.key").read_text().strip()
@@ -82,7 +92,7 @@ def test_healthz_answers_within_200_ms_while_repeated_field_queries_arrive(
     refusal = answers[0]["errors"][0]["extensions"]
     assert refusal["code"] == "QUERY_TOO_COMPLEX" and refusal["rule"] == "max_fields"
     assert refusal["limit"] == container.settings.graphql_max_fields
-    assert max(latencies) < HEALTHZ_WITHIN, sorted(latencies)[-5:]
+    assert_answered_in_time(latencies)
 
 
 @pytest.mark.slow
@@ -95,4 +105,4 @@ def test_validation_runs_off_the_event_loop_even_when_the_limits_allow_the_docum
                            graphql_max_field_repeats=10_000, graphql_document_cache_size=0) as url:
         latencies, answers = healthz_latencies_under_attack(url, INVALID)
     assert answers[0]["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", answers[:1]
-    assert max(latencies) < HEALTHZ_WITHIN, sorted(latencies)[-5:]
+    assert_answered_in_time(latencies)
