@@ -99,11 +99,14 @@ async def closed_loop(url: str, request: Request, clients: int, seconds: float) 
                     return
                 method, body, headers = request(i)
                 t0 = time.perf_counter()
-                if method == "GET":
-                    response = await http.get(body["path"])
-                    response.raise_for_status()
-                else:
-                    data(await http.post("/graphql", json=body, headers=headers))
+                try:
+                    if method == "GET":
+                        response = await http.get(body["path"])
+                        response.raise_for_status()
+                    else:
+                        data(await http.post("/graphql", json=body, headers=headers))
+                except httpx.TransportError:  # a kept-alive connection the server closed: retry
+                    continue
                 latencies.append(time.perf_counter() - t0)
 
         await asyncio.gather(*(client(n) for n in range(clients)))
