@@ -14,6 +14,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.applications.attachment_downloads import attachment_downloads
 from api.applications.attachments import attachments
+from api.applications.confirm_email_page import confirm_email_page
 from api.applications.documents import documents
 from api.applications.notification_jobs import MailLoop
 from api.composition import Container
@@ -36,8 +37,6 @@ def create_app(container: Container, *, run_projections: bool | None = None,
     """``close_container``: the app owns it (a ``--workers`` process) and closes it on shutdown."""
     settings = container.settings
     follow = settings.run_projections if run_projections is None else run_projections
-    container.verifier  # noqa: B018 — a bad JWKS file stops start-up, not the first request
-    container.rate_limits  # noqa: B018 — built once, before requests race to build it
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -91,6 +90,7 @@ def create_app(container: Container, *, run_projections: bool | None = None,
     app.include_router(documents(container))  # issued documents and download links
     app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))
+    app.include_router(confirm_email_page(container))  # the link of the confirmation e-mail
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_recalls: int = Field(2, ge=0, le=10)  # counter visits: recalls before a no-show
     turn_near_ahead: int = Field(3, ge=0, le=100)  # counter visits: `turnNear` when ≤ N are ahead
+    # the counter's 手続きナビ rules, a JSON file (infra/counter_rules.py); unset: the
+    # demo city's outside production, none in production
+    counter_rules: Path | None = None
     # issued documents: lifetime of a signed download link, in seconds (docs/security.md)
     download_link_ttl: int = Field(300, ge=10, le=3600)
     # personal data: master key (base64 of 32 bytes; a dev key file outside

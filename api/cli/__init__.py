@@ -12,6 +12,8 @@ from rich.markup import escape
 
 from api.cli.demo import load_demo
 from api.composition import Container, build_container
+from api.shared.auth import JwksError
+from infra.counter_rules import CounterRulesError
 from infra.crypto.master_key import MasterKeyError
 from infra.settings import Settings
 from infra.wiring import UnsafeDurability
@@ -28,7 +30,7 @@ def open_container() -> Container:
     )
     try:
         return build_container(settings)
-    except (MasterKeyError, UnsafeDurability) as e:  # refuse to start, clearly
+    except (MasterKeyError, UnsafeDurability, CounterRulesError, JwksError) as e:  # refuse to start, clearly
         console.print(f"[red]{escape(str(e))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -152,6 +154,9 @@ def _register_subcommands() -> None:
     from api.cli import residents
 
     app.add_typer(residents.app, name="residents")
+    from api.cli import dev
+
+    app.add_typer(dev.app, name="dev")
 
 
 _register_subcommands()

@@ -39,7 +39,7 @@ Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation, Visi
                                        PaymentMutation, DashboardMutation, TemplateMutation, ThreadMutation,
                                        NotificationMutation, DocumentMutation, InterviewMutation,
                                        ReservationMutation))
-# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/counter/live.py)
+# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/shared/live.py)
 Subscription = merge_types("Subscription", (VisitSubscription,))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"

@@ -19,6 +19,8 @@ from domain.shared.context import CommandContext
 from domain.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 STAFF_CHANNELS = ("counter", "mail")
+# a check run before completion (e.g. the payments capability's "fee paid"): raises to refuse
+CompletionGuard = Callable[[CommandContext, Application], None]
 
 
 class ApplicationService:
@@ -28,6 +30,7 @@ class ApplicationService:
         catalogue: CatalogueService,
         new_id: Callable[[], UUID] = uuid4,
         signature_verifier: SignatureVerifier | None = None,
+        completion_guards: Sequence[CompletionGuard] = (),
     ) -> None:
         self.log = log
         self.catalogue = catalogue
@@ -35,9 +38,8 @@ class ApplicationService:
         # online identity (JPKI): None when no trust anchors are configured
         self.signature_verifier = signature_verifier
         self.challenges = SigningChallenges(log, catalogue)
-        # checks run before completion (e.g. the payments capability's "fee paid");
-        # registered by the composition root, so this layer knows none of them
-        self.completion_guards: list[Callable[[CommandContext, Application], None]] = []
+        # given by the composition root, so this capability knows none of them
+        self.completion_guards: tuple[CompletionGuard, ...] = tuple(completion_guards)
 
     def submit(
         self,

@@ -26,8 +26,9 @@ from application.shared.eventlog import CityLog
 from application.shared.results import CommandResult
 from application.shared.retry import retrying
 from domain.applications.application import Application
+from domain.counter.queue_lines import QueueLine, line_id
 from domain.counter.queues import Queue, queue_id
-from domain.counter.visits import QueueLine, Visit, line_id
+from domain.counter.visits import Visit
 from domain.counter.windows import Window, window_id
 from domain.shared.context import Actor, CommandContext
 from domain.shared.errors import Conflict, FieldError, NotFound, ValidationFailed

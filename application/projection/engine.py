@@ -71,6 +71,7 @@ class ProjectionEngine(Snapshots):
         clock: Clock,
         *,
         batch_size: int = 500,
+        listeners: Sequence[Callable[[frozenset[str] | None], None]] = (),
     ) -> None:
         self.log = log_
         self.store = store
@@ -83,7 +84,7 @@ class ProjectionEngine(Snapshots):
         # Called (from the applying thread) with the names of the projections a
         # batch moved — or with None, "something may have changed elsewhere" (a
         # standby process, whose leader applies). Live updates hang off this.
-        self.listeners: list[Callable[[frozenset[str] | None], None]] = []
+        self.listeners: list[Callable[[frozenset[str] | None], None]] = list(listeners)
 
     # -- setup -------------------------------------------------------------
     def _now(self) -> str:

@@ -83,6 +83,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "signingChallenge": {"anonymous": A, "citizen": A},
     # かんたん申請: the signed token of the confirmation link is the credential
     "confirmApplicationEmail": {"anonymous": A, "citizen": A},
+    "GET /confirm-email": _everyone(),  # the e-mail link: the signed token is the authority
     # personal data: crypto-shredding a data subject (application/privacy/service.py)
     "forgetSubject": {"admin": A},
     # counter visits (来庁): queries, then mutations (application/counter/visits.py)

@@ -30,6 +30,16 @@ def procedure_id(code: str) -> UUID:
     return uuid5(_NAMESPACE, f"procedure:{code}")
 
 
+def _quantity_field_errors(form: FormSchema, key: str) -> list[FieldError]:
+    """The fee's quantity must be a whole-number answer of the form."""
+    field = next((f for f in form.fields if f.key == key), None)
+    if field is not None and field.type == "number" and field.constraints.get("integer", True):
+        return []
+    return [FieldError("feeQuantityField", "number_field",
+                       f"{key!r} is not a whole-number field of the form",
+                       f"「{key}」は様式の整数の項目ではありません")]
+
+
 def _int_in_range(value: object, path: str, low: int, high: int) -> list[FieldError]:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return []
@@ -156,6 +166,9 @@ class ProcedureDefined(Created):
     retention_years: int
     template_code: str | None
     form: dict[str, Any]
+    # the number answer the fee is multiplied by (e.g. "items" for 1点につき…);
+    # None (and every event stored before it existed): "copies" when answered
+    fee_quantity_field: str | None = None
 
     def apply(self, aggregate: Procedure) -> None:
         aggregate.code = self.code
@@ -171,6 +184,7 @@ class ProcedureDefined(Created):
         aggregate.contact = self.contact
         aggregate.retention_years = self.retention_years
         aggregate.template_code = self.template_code
+        aggregate.fee_quantity_field = self.fee_quantity_field
         aggregate.forms = {}
         aggregate.add_form(FormSchema.from_dict(self.form))
         aggregate.online = False
@@ -218,6 +232,7 @@ class Procedure(RecordedAggregate):
     contact: str
     retention_years: int
     template_code: str | None
+    fee_quantity_field: str | None
     forms: dict[int, FormSchema]
     online: bool
     retired: bool
@@ -244,6 +259,7 @@ class Procedure(RecordedAggregate):
         contact: str = "",
         retention_years: int = 5,
         template_code: str | None = None,
+        fee_quantity_field: str | None = None,
     ) -> Procedure:
         errors = definition_errors(
             code=code, name_ja=name_ja, name_en=name_en, department=department,
@@ -256,6 +272,8 @@ class Procedure(RecordedAggregate):
             form = FormSchema.from_fields(fields, version=1)
         except ValidationFailed as invalid:
             errors += invalid.errors
+        if form is not None and fee_quantity_field is not None:
+            errors += _quantity_field_errors(form, fee_quantity_field)
         if errors or form is None:
             raise ValidationFailed(errors)
         return cls.start(
@@ -276,6 +294,7 @@ class Procedure(RecordedAggregate):
             retention_years=retention_years,
             template_code=template_code,
             form=form.to_dict(),
+            fee_quantity_field=fee_quantity_field,
         )
 
     # -- queries -----------------------------------------------------------

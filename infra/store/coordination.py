@@ -150,7 +150,7 @@ class ListenWakeup(PollingWakeup):
 class ChangeChannel:
     """Which read models moved, across processes (API workers, replicas): the
     process applying projections NOTIFYs their names on the schema's channel;
-    every process LISTENs and wakes its live subscriptions (api/counter/live.py)."""
+    every process LISTENs and wakes its live subscriptions (api/shared/live.py)."""
 
     def __init__(self, conninfo: str, channel: str) -> None:
         self.conninfo = conninfo

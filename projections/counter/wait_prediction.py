@@ -17,6 +17,7 @@ from typing import Any
 from application.projection.base import Projection, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
+from domain.counter.queue_lines import service_key
 from domain.counter.visits import (
     ServiceCompleted,
     ServiceStarted,
@@ -26,7 +27,6 @@ from domain.counter.visits import (
     VisitCancelled,
     VisitTransferred,
     instant,
-    service_key,
 )
 from domain.counter.wait_forecast import INF, Samples, WaitingTicket, WindowState, forecast
 from domain.counter.windows import WindowClosed, WindowDefined, WindowOpened, WindowSchedulePublished

@@ -12,8 +12,8 @@ from application.projection.base import Projection, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.payments.dues import ApplicationPaid, PaymentRequested, PaymentSummary
+from domain.payments.fees import CASHLESS_METHODS
 from domain.payments.payment import (
-    CASHLESS_METHODS,
     CounterPaymentRecorded,
     LateSuccessRecorded,
     PaymentAuthorised,
@@ -24,10 +24,8 @@ from domain.payments.payment import (
     PaymentFailed,
     PaymentStarted,
     PaymentSucceeded,
-    RefundFailed,
-    RefundSubmitted,
-    RefundSucceeded,
 )
+from domain.payments.refunds import RefundFailed, RefundSubmitted, RefundSucceeded
 from domain.shared.context import CITY_TIMEZONE
 
 _COLUMNS = ("id, application_id, department, procedure_code, applicant_subject, method, amount,"

@@ -109,3 +109,35 @@ def test_a_signed_in_citizens_simple_application_needs_no_confirmation(
         ("STATUS_CHANGED", "SENT", 1)]
     assert ok(gql(APPLICATION, shimin_staff, id=app_id))["application"]["notifications"] == mine["notifications"]
     assert error(gql(APPLICATION, citizen_b, id=app_id))["code"] == "FORBIDDEN"
+
+
+def _link_path(container, settings, app_id: str) -> str:
+    return f"/confirm-email?token={_confirmation_token(container, settings, app_id)}"
+
+
+def test_the_link_in_the_email_confirms_and_answers_a_japanese_page(client, gql, catalogue, container, settings,
+                                                                      shimin_staff):
+    app_id = _anonymous_submission(gql)
+    page = client.get(_link_path(container, settings, app_id))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "メールアドレスを確認しました" in page.text and app_id in page.text and '<html lang="ja">' in page.text
+    assert EMAIL not in page.text and "http" not in page.text.split("<body>")[1]  # no external asset, no address
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    settled(container)
+    assert ok(gql(APPLICATION, shimin_staff, id=app_id))["application"]["status"] == "SUBMITTED"
+    again = client.get(_link_path(container, settings, app_id))
+    assert again.status_code == 200 and "確認済みです" in again.text
+
+
+def test_an_expired_or_broken_link_answers_a_page_that_says_so_and_changes_nothing(
+        client, gql, catalogue, container, settings, clock):
+    app_id = _anonymous_submission(gql)
+    path = _link_path(container, settings, app_id)
+    clock.advance(timedelta(hours=24))
+    head = settled(container)
+    expired = client.get(path)
+    assert expired.status_code == 410 and "有効期限" in expired.text
+    broken = client.get("/confirm-email?token=<script>alert(1)</script>")
+    assert broken.status_code == 400 and "<script>" not in broken.text
+    assert client.get("/confirm-email").status_code == 400
+    assert container.log.head() == head

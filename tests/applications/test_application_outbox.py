@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from api.app import create_app
 from api.applications.notification_jobs import run_send_due
 from api.composition import Container
+from api.composition.applications import mail_sender
 from application.projection.base import Tables
 from domain.shared.context import Actor
 from infra.clock import ManualClock
@@ -100,8 +101,11 @@ def test_due_mail_is_written_as_eml_files_by_default(container, clock, settings)
 
 def test_mail_is_delivered_to_a_real_smtp_server(container, clock, settings, smtp_server):
     url, inbox = smtp_server
-    settings.smtp_url = SecretStr(url)
-    settings.mail_from = "madoguchi@city.example.lg.jp"
+    configured = settings.model_copy(update={"smtp_url": SecretStr(url),
+                                             "mail_from": "madoguchi@city.example.lg.jp"})
+    container.notifications.sender = sender = mail_sender(configured)  # as MADOGUCHI_SMTP_URL wires it
+    assert isinstance(sender, SmtpMailSender)
+    container.notifications.mail_from = configured.mail_from
     app_id = submitted(container, clock)
     container.applications.receive(ctx(clock, staff()), app_id)
     settled(container)
@@ -131,8 +135,8 @@ def test_a_failed_send_is_retried_after_the_back_off_and_then_sent(container, cl
     assert (view.state, view.attempts) == ("sent", 2) and len(flaky.sent) == 1
 
 
-def test_a_notification_is_abandoned_after_the_last_attempt(container, clock, settings):
-    settings.mail_max_attempts = 3
+def test_a_notification_is_abandoned_after_the_last_attempt(container, clock):
+    container.notifications.max_attempts = 3  # MADOGUCHI_MAIL_MAX_ATTEMPTS
     container.notifications.sender = FlakySender(failures=99)
     app_id = submitted(container, clock)
     settled(container)

@@ -14,7 +14,7 @@ from application.demo.catalogue.shimin import PROCEDURES
 from domain.shared.context import CITY_TIMEZONE, CommandContext
 from domain.shared.errors import Conflict
 
-EXAMPLE_NOTICE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "moving-notice.json"
+EXAMPLE_NOTICE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "moving-notice.json"
 
 
 def define_tennyu(container: Container, ctx: CommandContext) -> str:

@@ -14,7 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from api.payments.jobs import reconciliation, run_sweep
-from application.payments.service import ProviderError
+from application.payments.provider import ProviderError
 from domain.payments.payment import Payment
 from domain.shared.context import Actor, CommandContext
 from infra.clock import ManualClock

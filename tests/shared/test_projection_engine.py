@@ -18,7 +18,7 @@ from application.projection.state import all_states
 from domain.applications.application import ApplicationRejected
 from domain.applications.status import STAFF_STATUSES, STATUS_AFTER_EVENT
 from projections.applications.inbox import DepartmentInbox, inbox_counts
-from projections.applications.status import get_application, list_applications
+from projections.applications.status_queries import get_application, list_applications
 from projections.catalogue.procedure_catalogue import list_departments, list_procedures
 from tests.builders import PROCEDURE, ctx, populate, reading, setup_procedure, staff, submit
 

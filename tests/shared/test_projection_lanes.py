@@ -10,7 +10,7 @@ from application.projection.base import Projection, Tables
 from application.projection.engine import ProjectionEngine
 from application.projection.lanes import PROCESSES, READ_MODELS, follow_lanes, lanes
 from domain.applications.application import ApplicationSubmitted
-from projections.applications.status import list_applications
+from projections.applications.status_queries import list_applications
 from tests.builders import reading, setup_procedure, submit
 from tests.shared.test_projection_engine import eventually
 

@@ -13,7 +13,7 @@ from api.composition import Container
 from application.projection.base import Projection, Tables
 from application.projection.reading import read_session
 from application.projection.state import all_states
-from projections.applications.status import list_applications
+from projections.applications.status_queries import list_applications
 from projections.dx.figures import city_dashboard
 from tests.builders import populate, reading, submit
 from tests.shared.test_projection_engine import (

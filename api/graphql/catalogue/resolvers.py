@@ -5,15 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.catalogue.types import Department, FormFieldInput, Procedure
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import (
-    AssuranceEnum,
-    ChannelEnum,
-    CommandPayload,
-    Department,
-    FormFieldInput,
-    Procedure,
-)
+from api.graphql.shared.types import AssuranceEnum, ChannelEnum, CommandPayload
 from application.shared.access import authorize
 from projections.catalogue import procedure_catalogue as catalogue_model
 
@@ -35,6 +29,9 @@ class DefineProcedureInput:
     requirements_en: str = ""
     contact: str = ""
     retention_years: int = 5
+    fee_quantity_field: str | None = strawberry.field(
+        default=None, description="手数料の数量となる整数の項目（例: items）/ the whole-number answer the fee is "
+        "multiplied by; unset: copies when answered")
 
 
 @strawberry.type
@@ -95,6 +92,7 @@ class CatalogueMutation:
             processing_days=input.processing_days, fields=[f.to_dict() for f in input.fields],
             requirements_ja=input.requirements_ja, requirements_en=input.requirements_en,
             contact=input.contact, retention_years=input.retention_years,
+            fee_quantity_field=input.fee_quantity_field,
         )
 
     @strawberry.mutation(description="様式を改定する / publish a new form version")

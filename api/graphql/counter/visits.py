@@ -317,6 +317,6 @@ class VisitSubscription:
 
 def _feed(ctx: ApiContext, key: tuple[str, str], read: Callable[[], Awaitable[T]]) -> AsyncIterator[T]:
     """Shared by every subscriber of ``key`` in this worker: one read per change
-    (api/counter/live.py)."""
+    (api/shared/live.py)."""
     container = ctx.container
     return container.live.feed(key, LIVE, lambda: ctx.run(positions, container.views, LIVE), read)

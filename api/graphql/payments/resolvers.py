@@ -17,11 +17,9 @@ from api.graphql.shared.errors import ApiError
 from api.graphql.shared.types import Label
 from application.shared.access import Rule, authorize
 from domain.payments.dues import ApplicationPaymentStatus
-from domain.payments.payment import (
-    METHOD_LABELS,
-    PAYMENT_STATUS_LABELS,
-    RefundAmountMismatch,
-)
+from domain.payments.fees import METHOD_LABELS
+from domain.payments.payment import PAYMENT_STATUS_LABELS
+from domain.payments.refunds import RefundAmountMismatch
 from domain.shared.errors import Forbidden, NotFound
 from projections.payments import payments as model
 

@@ -37,6 +37,7 @@ class LiveUpdates:
         self._next = 0
         self._feeds: dict[tuple[asyncio.AbstractEventLoop, Hashable], Feed] = {}
         self.reads = 0  # read-model reads made by feeds (tests count them)
+        self._remote: Callable[[Callable[[frozenset[str] | None], None]], None] | None = None
 
     def notify(self, names: frozenset[str] | None) -> None:
         """Thread-safe: wake the subscriptions on any of ``names`` (all when None)."""
@@ -49,7 +50,17 @@ class LiveUpdates:
                 except RuntimeError:  # its loop is closed; it unregisters itself
                     pass
 
+    def listen_to(self, subscribe: Callable[[Callable[[frozenset[str] | None], None]], None]) -> None:
+        """Also wake on another process's changes: ``subscribe(self.notify)`` is
+        called when the first subscription starts (PostgreSQL LISTEN,
+        infra/store/coordination.py), so a process without subscriptions listens to nothing."""
+        self._remote = subscribe
+
     def _register(self, names: frozenset[str]) -> tuple[int, asyncio.Event]:
+        with self._lock:
+            remote, self._remote = self._remote, None
+        if remote is not None:
+            remote(self.notify)
         event = asyncio.Event()
         with self._lock:
             self._next += 1
