@@ -216,7 +216,8 @@ class AuditTrail:
                  group_commit: bool = False) -> None:
         self.log = log
         self.new_id = new_id
-        self.committer = GroupCommitter(log.store) if group_commit else None
+        # the log's store looked up at each commit (the same path as without group commit)
+        self.committer = GroupCommitter(lambda *views: self.log.store(*views)) if group_commit else None
 
     def close(self) -> None:
         if self.committer is not None:
