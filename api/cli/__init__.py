@@ -75,6 +75,7 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            proxy_headers=False,  # X-Forwarded-For: only from MADOGUCHI_TRUSTED_PROXIES (api/shared/forwarded.py)
         )
     finally:
         container.close()

@@ -40,7 +40,7 @@ from application.dx.survey import SurveyService
 from application.payments.provider import PaymentProvider
 from application.payments.service import PaymentService
 from application.privacy.service import PrivacyService
-from application.projection.base import Projection
+from application.projection.base import LogFollower
 from application.projection.engine import ProjectionEngine
 from application.shared.ports import BlobStore, Clock, PersonalDataVault
 from infra import log_redaction
@@ -58,7 +58,7 @@ class Container:
     # shared
     storage: Storage
     vault: PersonalDataVault
-    projections: list[Projection]
+    projections: list[LogFollower]
     engine: ProjectionEngine
     # the HTTP edge
     verifier: TokenVerifier

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from application.projection.base import Projection
+from application.projection.base import LogFollower, ReadModel
 from application.projection.engine import ProjectionEngine
 from application.projection.lanes import follow_lanes
 from application.shared.ports import Clock, PersonalDataVault
@@ -33,12 +33,12 @@ def wire_storage(settings: Settings) -> Shared:
 
 @dataclass(frozen=True)
 class Engine:
-    projections: list[Projection]
+    projections: list[LogFollower]
     engine: ProjectionEngine
 
 
-def wire_engine(settings: Settings, shared: Shared, clock: Clock, *, audit_chain: Projection,
-                processes: Sequence[Projection], listeners: Sequence[Listener]) -> Engine:
+def wire_engine(settings: Settings, shared: Shared, clock: Clock, *, audit_chain: ReadModel,
+                processes: Sequence[LogFollower], listeners: Sequence[Listener]) -> Engine:
     """The read models, then the process managers (payments, notifications): they
     follow the log as projections too (same worker, leader lock and positions)."""
     projections = [*all_projections(shared.vault, audit_chain, settings.effective_duplicate_fingerprint_key),

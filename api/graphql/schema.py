@@ -29,7 +29,8 @@ from api.graphql.payments.resolvers import PaymentMutation, PaymentQuery
 from api.graphql.privacy.resolvers import PrivacyMutation, RedactIndividualNumbers
 from api.graphql.shared.documents import DocumentCache
 from api.graphql.shared.hardening import GraphQLLimits, hardening_extensions
-from api.shared.rate_limit import RateLimitExtension
+from api.shared.individual_numbers import IndividualNumberGuard
+from api.shared.rate_limit import OneMutationForAnonymous, RateLimitExtension
 
 # One module per capability; each contributes its queries and mutations here.
 Query = merge_types("Query", (CatalogueQuery, ApplicationQuery, TamperEvidenceQuery, AuditQuery, VisitQuery,
@@ -104,7 +105,8 @@ def build_schema(production: bool = False, limits: GraphQLLimits | None = None) 
     return MadoguchiSchema(
         query=Query, mutation=Mutation, subscription=Subscription, limits=limits,
         # first, so it sees every error last: no individual number is ever echoed
-        extensions=[RedactIndividualNumbers, *hardening_extensions(production, limits), RateLimitExtension],
+        extensions=[RedactIndividualNumbers, *hardening_extensions(production, limits), OneMutationForAnonymous,
+                    RateLimitExtension, IndividualNumberGuard],
     )
 
 

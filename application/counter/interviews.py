@@ -109,7 +109,9 @@ class InterviewService:
         for code in interview.completed:
             procedure = self.catalogue.get_procedure(code)
             forms[code] = (procedure.name_ja, procedure.form_version(interview.completed[code]["form_version"]))
-        return interview, self.printer.render("書かない窓口 申請内容の確認", interview.printable(forms))
+        sheets = [(title, self.catalogue.get_department(department).name_ja, rows)  # the department by its name
+                  for title, department, rows in interview.printable(forms)]
+        return interview, self.printer.render("書かない窓口 申請内容の確認", sheets)
 
     # -- commands ----------------------------------------------------------------
     def open(self, ctx: CommandContext, visit_id: str) -> CommandResult:

@@ -97,6 +97,7 @@ class _Opened(Created):
         aggregate.captured_amount = 0
         aggregate.captures = 0
         aggregate.late_success = False
+        aggregate.amount_mismatch = False
         aggregate.refunds = {}
 
 
@@ -184,6 +185,22 @@ class LateSuccessRecorded(Event):
         aggregate.late_success = True
 
 
+class PaymentAmountMismatched(Event):
+    """The provider reports a capture of another amount than the payment's: the
+    money taken is recorded (so it can be refunded), but the fee is not settled
+    and the payment is flagged for reconciliation."""
+
+    amount: int  # what the provider says it took
+    expected: int
+    previous_status: str
+
+    def apply(self, aggregate: Payment) -> None:
+        aggregate.status = PaymentStatus.SUCCESS
+        aggregate.captured_amount = self.amount
+        aggregate.captures += 1
+        aggregate.amount_mismatch = True
+
+
 # --- the aggregate ----------------------------------------------------------------
 
 
@@ -208,6 +225,7 @@ class Payment(RecordedAggregate):
     captured_amount: int
     captures: int
     late_success: bool
+    amount_mismatch: bool  # captured another amount than due (PaymentAmountMismatched)
     refunds: dict[str, Refund]
 
     def __init__(self) -> None:
@@ -269,12 +287,15 @@ class Payment(RecordedAggregate):
 
     @property
     def settles_fee(self) -> bool:
-        """Whether this payment pays its application's fee: taken and not wholly refunded."""
-        return self.status is PaymentStatus.SUCCESS and self.captured_amount - self.refunded > 0
+        """Whether this payment pays its application's fee: taken in full (the amount
+        due, not another) and not wholly refunded."""
+        return (self.status is PaymentStatus.SUCCESS and not self.amount_mismatch
+                and self.captured_amount - self.refunded > 0)
 
     @property
     def needs_reconciliation(self) -> bool:
-        return self.late_success or (self.captures > 0 and self.captured_amount != self.amount)
+        return self.late_success or self.amount_mismatch or (
+            self.captures > 0 and self.captured_amount != self.amount)
 
     # -- commands from the service -------------------------------------------------
     def start_checkout(self, ctx: CommandContext, provider_payment_id: str, next_url: str | None) -> None:
@@ -331,9 +352,16 @@ class Payment(RecordedAggregate):
     # -- what the provider reports -------------------------------------------------
     def on_provider_event(self, ctx: CommandContext, kind: str, data: dict[str, Any]) -> str:
         """Apply a provider's (verified, first-seen) event; return what it did:
-        ``applied``, ``late_success`` or ``ignored`` (stale, or nothing to do)."""
+        ``applied``, ``late_success``, ``amount_mismatch`` or ``ignored`` (stale, or
+        nothing to do)."""
         if kind == "payment.succeeded":
             amount = _whole_yen(data.get("amount"), self.amount)
+            if self.status is PaymentStatus.SUCCESS:
+                return "ignored"  # never capture twice
+            if amount != self.amount:  # underpaid (or over): recorded, never settles the fee
+                self.record(ctx, PaymentAmountMismatched, amount=amount, expected=self.amount,
+                            previous_status=self.status.value)
+                return "amount_mismatch"
             if self.status in OPEN:
                 self.record(ctx, PaymentSucceeded, amount=amount)
                 return "applied"

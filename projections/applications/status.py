@@ -11,7 +11,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import Events, ReadModel, Tables
+from application.projection.batching import Lookup, select_in
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.applications.application import (
     ApplicationApproved,
@@ -28,6 +29,7 @@ from domain.applications.status import status_after
 from domain.catalogue.procedures import ProcedureDefined
 from domain.privacy.individual_number import SubjectForgotten
 from domain.shared.personal import PersonalData
+from projections.applications.status_batch import StatusWrites
 
 LIFECYCLE = (
     ApplicationSubmitted,
@@ -85,7 +87,7 @@ def submission_fingerprint(key: bytes | None, event: ApplicationSubmitted) -> st
     return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class ApplicationStatus(Projection):
+class ApplicationStatus(ReadModel):
     name = "application_status"
     version = 3  # 2: answers keep each personal value sealed on its own; 3: duplicates
     handles = (ProcedureDefined, *LIFECYCLE, SubjectForgotten)
@@ -136,13 +138,36 @@ class ApplicationStatus(Projection):
         ))
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
+        self.apply_batch(cur, t, [(position, event)])
+
+    def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
+        """Procedures' processing days and the fingerprints already stored read
+        once per batch; the rows written with one ``executemany`` per kind of
+        statement (``status_batch.py``)."""
+        days = Lookup(cur, t.sql("SELECT code, processing_days FROM {status_procedures} WHERE code IN"))
+        days.prefetch(e.procedure_code for _, e in events if isinstance(e, ApplicationSubmitted))
+        fingerprints = {p: submission_fingerprint(self.duplicate_key, e)
+                        for p, e in events if isinstance(e, ApplicationSubmitted)}
+        stored = {row[0] for row in select_in(
+            cur, t.sql("SELECT DISTINCT fingerprint FROM {status_applications} WHERE fingerprint IN"),
+            sorted({f for f in fingerprints.values() if f is not None}))}
+        writes = StatusWrites(cur, t)
+        for position, event in events:
+            self._apply(writes, event, position, days, fingerprints, stored)
+        writes.flush()
+
+    def _apply(self, writes: StatusWrites, event: Any, position: int, days: Lookup,
+               fingerprints: dict[int, str | None], stored: set[str]) -> None:
+        cur, t = writes.cur, writes.t
         if isinstance(event, ProcedureDefined):
             cur.execute(
                 t.sql("INSERT INTO {status_procedures} VALUES (?, ?, ?, ?)"),
                 (event.code, event.name_ja, event.name_en, event.processing_days),
             )
+            days[event.code] = event.processing_days
             return
         if isinstance(event, SubjectForgotten):  # no fingerprint outlives its data
+            writes.flush()
             for subject in event.key_subjects:
                 cur.execute(t.sql("UPDATE {status_applications} SET fingerprint = NULL WHERE data_subject = ?"),
                             (subject,))
@@ -151,14 +176,12 @@ class ApplicationStatus(Projection):
         app_id = str(event.originator_id)
         status = status_after(event)
         if isinstance(event, ApplicationSubmitted):
-            cur.execute(
-                t.sql("SELECT processing_days FROM {status_procedures} WHERE code = ?"),
-                (event.procedure_code,),
-            )
-            row = cur.fetchone()
-            due = event.timestamp + timedelta(days=int(row[0]) if row else 0)
-            fingerprint = submission_fingerprint(self.duplicate_key, event)
-            if fingerprint is not None:
+            known = days[event.procedure_code]
+            due = event.timestamp + timedelta(days=int(known) if known is not None else 0)
+            fingerprint = fingerprints[position]
+            # no row has this fingerprint (stored before the batch or in it): none to look for
+            if fingerprint is not None and (fingerprint in stored or fingerprint in writes.fingerprints):
+                writes.flush()
                 # the window is on event timestamps, so a rebuild flags the same pairs
                 # the most recent few are enough to flag it, and keep the work bounded
                 cur.execute(
@@ -170,41 +193,22 @@ class ApplicationStatus(Projection):
                     (fingerprint, (event.timestamp - DUPLICATE_WINDOW).isoformat(), app_id,
                      MAX_DUPLICATES_LISTED),
                 )
-                earlier = sorted(r[0] for r in cur.fetchall())
-                if earlier:
-                    cur.executemany(t.sql("INSERT INTO {status_duplicates} VALUES (?, ?)"),
-                                    [(app_id, other) for other in earlier])
-            cur.execute(
-                t.sql(
-                    "INSERT INTO {status_applications} VALUES"
-                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                (
-                    app_id, event.procedure_code, event.department, event.channel, status.value,
-                    event.applicant_subject, event.data_subject,
-                    self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
-                    self._seal_answers(event.answers),
-                    event.form_version, at, at, due.isoformat(), position, fingerprint,
-                ),
-            )
+                writes.duplicates += [(app_id, other) for other in sorted(r[0] for r in cur.fetchall())]
+            writes.insert([
+                app_id, event.procedure_code, event.department, event.channel, status.value,
+                event.applicant_subject, event.data_subject,
+                self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
+                self._seal_answers(event.answers),
+                event.form_version, at, at, due.isoformat(), position, fingerprint,
+            ])
         else:
-            assignments = "status = ?, updated_at = ?, position = ?"
-            params: list[Any] = [status.value, at, position]
-            if isinstance(event, ApplicationResubmitted):
-                assignments += ", answers = ?"
-                params.append(self._seal_answers(event.answers))
-            cur.execute(
-                t.sql(f"UPDATE {{status_applications}} SET {assignments} WHERE id = ?"),
-                (*params, app_id),
-            )
-        cur.execute(
-            t.sql("INSERT INTO {status_timeline} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            (
-                app_id, event.originator_version, status.value, type(event).__name__, at,
-                event.meta.actor_role, event.meta.actor_department,
-                getattr(event, "reason", None) or None, position,
-            ),
-        )
+            answers = self._seal_answers(event.answers) if isinstance(event, ApplicationResubmitted) else None
+            writes.change(app_id, status.value, at, position, answers)
+        writes.timeline.append((
+            app_id, event.originator_version, status.value, type(event).__name__, at,
+            event.meta.actor_role, event.meta.actor_department,
+            getattr(event, "reason", None) or None, position,
+        ))
 
     def _seal_answers(self, answers: dict[str, Any]) -> str:
         """The answers as JSON in which each personal value is sealed on its own

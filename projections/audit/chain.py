@@ -30,13 +30,13 @@ from typing import Any, ClassVar
 from application.audit.chain import GENESIS, canonical, chain_step
 from application.audit.checkpoint import Checkpoint, CheckpointSigner, sign_checkpoint
 from application.audit.verify import ChainEntry
-from application.projection.base import Projection, Tables
+from application.projection.base import Events, ReadModel, Tables
 from application.projection.state import active_generations
 from application.shared.ports import Clock, ViewCursor, ViewStore
 from domain.audit.merkle import append_leaf, leaf_hash, root_at
 
 
-class AuditChain(Projection):
+class AuditChain(ReadModel):
     name = "audit_chain"
     version = 1
     raw: ClassVar[bool] = True
@@ -72,42 +72,49 @@ class AuditChain(Projection):
         ))
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
+        self.apply_batch(cur, t, [(position, event)])
+
+    def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
+        """Extends the chain and the tree by the batch: the tree's nodes that
+        the batch writes are kept in memory (older ones read as needed), and
+        each table gets one ``executemany``."""
         cur.execute(t.sql(
             "SELECT position, leaf_index, leaf_hash, chain_hash FROM {audit_chain}"
             " ORDER BY position DESC LIMIT 1"
         ))
         last = cur.fetchone()
-        if last is not None and int(last[0]) >= position:
-            raise ValueError(f"audit chain is at position {last[0]}; cannot append {position}")
+        at = int(last[0]) if last else None
         index = int(last[1]) + 1 if last else 0
         previous = bytes.fromhex(last[3]) if last else GENESIS
-        data = canonical(event)
-        leaf = leaf_hash(data)
-        cur.execute(
-            t.sql("INSERT INTO {audit_chain} VALUES (?, ?, ?, ?, ?, ?, ?)"),
-            (position, index, str(event.originator_id), event.originator_version, event.topic,
-             leaf.hex(), chain_step(previous, data).hex()),
-        )
         known = {(0, index - 1): bytes.fromhex(last[2])} if last else {}
 
         def subtree(level: int, i: int) -> bytes:
-            return known.get((level, i)) or _subtree(cur, t, level, i)
+            if (level, i) not in known:
+                known[(level, i)] = _subtree(cur, t, level, i)
+            return known[(level, i)]
 
-        nodes = append_leaf(index, leaf, subtree)
-        if nodes:
-            cur.executemany(
-                t.sql("INSERT INTO {audit_nodes} (height, idx, hash) VALUES (?, ?, ?)"),
-                [(level, i, h.hex()) for level, i, h in nodes],
-            )
-        size = index + 1
-        if self.checkpoint_every and size % self.checkpoint_every == 0:
-            assert self.signer is not None and self.clock is not None
-            root = root_at(lambda level, i: _subtree(cur, t, level, i), size)
-            cp = sign_checkpoint(self.signer, size, root, self.clock.now())
-            cur.execute(
-                t.sql("INSERT INTO {audit_checkpoints} VALUES (?, ?, ?, ?, ?)"),
-                (size, position, cp.root, cp.time, cp.signature),
-            )
+        chain, nodes, checkpoints = [], [], []
+        for position, event in events:
+            if at is not None and at >= position:
+                raise ValueError(f"audit chain is at position {at}; cannot append {position}")
+            data = canonical(event)
+            leaf = leaf_hash(data)
+            previous = chain_step(previous, data)
+            chain.append((position, index, str(event.originator_id), event.originator_version,
+                          event.topic, leaf.hex(), previous.hex()))
+            known[(0, index)] = leaf
+            for level, i, h in append_leaf(index, leaf, subtree):
+                known[(level, i)] = h
+                nodes.append((level, i, h.hex()))
+            size = index + 1
+            if self.checkpoint_every and size % self.checkpoint_every == 0:
+                assert self.signer is not None and self.clock is not None
+                cp = sign_checkpoint(self.signer, size, root_at(subtree, size), self.clock.now())
+                checkpoints.append((size, position, cp.root, cp.time, cp.signature))
+            at, index = position, index + 1
+        cur.executemany(t.sql("INSERT INTO {audit_chain} VALUES (?, ?, ?, ?, ?, ?, ?)"), chain)
+        cur.executemany(t.sql("INSERT INTO {audit_nodes} (height, idx, hash) VALUES (?, ?, ?)"), nodes)
+        cur.executemany(t.sql("INSERT INTO {audit_checkpoints} VALUES (?, ?, ?, ?, ?)"), checkpoints)
 
 
 def _subtree(cur: ViewCursor, t: Tables, level: int, index: int) -> bytes:

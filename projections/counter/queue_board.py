@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.counter.queue_lines import service_key
@@ -119,7 +119,7 @@ class VisitView:
     history: list[VisitHistoryEntry]
 
 
-class QueueBoard(Projection):
+class QueueBoard(ReadModel):
     name = "queue_board"
     # 2: board_visits.in_slot (reservations served ahead of walk-ins); window sessions (idle time)
     version = 2

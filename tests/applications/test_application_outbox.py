@@ -18,7 +18,6 @@ from api.app import create_app
 from api.applications.notification_jobs import run_send_due
 from api.composition import Container
 from api.composition.applications import mail_sender
-from application.projection.base import Tables
 from domain.shared.context import Actor
 from infra.clock import ManualClock
 from infra.mail import SmtpMailSender
@@ -66,7 +65,7 @@ def test_replaying_the_process_queues_nothing_twice(container, clock):
     [process] = [p for p in container.projections if p.name == "notification_process"]
     events = container.log.repository.event_store.get(UUID(app_id))
     for position, event in enumerate(events, start=1):  # a crash before the position moved
-        process.apply(None, Tables((), 1), event, position)
+        process.handle(event, position)
     assert container.log.head() == head
     assert len(notifications(container, app_id)) == 2
 
@@ -77,7 +76,7 @@ def test_old_events_queue_nothing_when_the_process_first_meets_them(container, c
     [event] = container.log.repository.event_store.get(UUID(app_id))
     clock.advance(timedelta(days=4))
     head = container.log.head()
-    process.apply(None, Tables((), 1), event, 1)
+    process.handle(event, 1)
     assert container.log.head() == head
 
 

@@ -30,7 +30,7 @@ from application.audit.verify import (
     TRUNCATED,
     VerifyReport,
 )
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.engine import ProjectionEngine
 from application.projection.state import active_generations
 from domain.audit.merkle import append_leaf, leaf_hash
@@ -240,7 +240,7 @@ def test_a_raw_projection_gets_every_stored_event_undecoded(container, clock):
     head = fill(container, clock)
     seen: list[tuple[int, Any]] = []
 
-    class Probe(Projection):
+    class Probe(ReadModel):
         name = "raw_probe"
         raw = True
         handles = ()

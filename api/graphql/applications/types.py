@@ -4,13 +4,12 @@ are resolved by their own modules (lazy types, imported when asked)."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.shared.types import ChannelEnum, Label, PageInfo
+from api.graphql.shared.types import ChannelEnum, Label, PageInfo, labelled_enum, member_labels
 from domain.applications.status import Status
 from projections.applications.inbox import InboxCount
 from projections.applications.status_queries import ApplicationView, TimelineEntry
@@ -21,10 +20,8 @@ if TYPE_CHECKING:  # lazy types: their modules resolve them from the read models
     from api.graphql.applications.threads import ApplicationMessage
     from api.graphql.payments.resolvers import ApplicationPayment
 
-ApplicationStatusEnum = strawberry.enum(
-    Enum("ApplicationStatus", {s.name: s.value for s in Status}),
-    description="申請の状態 / status of an application",
-)
+ApplicationStatusEnum = labelled_enum("ApplicationStatus", member_labels(Status),
+                                     "申請の状態 / status of an application")
 
 
 def status_label(status: str) -> Label:

@@ -4,19 +4,32 @@ payloads. A capability's own types live in ``api/graphql/<capability>/types.py``
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from domain.shared.vocabulary import ASSURANCE_LABELS, CHANNEL_LABELS
 
-ChannelEnum = strawberry.enum(
-    Enum("Channel", {c.upper(): c for c in CHANNEL_LABELS}), description="受付方法 / channel"
-)
-AssuranceEnum = strawberry.enum(
-    Enum("Assurance", {a.upper(): a for a in ASSURANCE_LABELS}),
-    description="本人確認の水準 / identity assurance level",
-)
+
+def labelled_enum(name: str, labels: Mapping[str, tuple[str, str]], description: str) -> Any:
+    """A GraphQL enum whose every value carries its Japanese and English label
+    (``"オンライン / Online"``) from the domain's vocabulary, so the SDL, GraphiQL and
+    the README's enum table (tested) show them. Names are the values upper-cased."""
+    return strawberry.enum(
+        Enum(name, {value.upper(): strawberry.enum_value(value, description=f"{ja} / {en}")
+                    for value, (ja, en) in labels.items()}),
+        description=description)
+
+
+def member_labels(members: Iterable[Any]) -> dict[str, tuple[str, str]]:
+    """``value → (ja, en)`` of a domain enum whose members have ``label_ja`` / ``label_en``."""
+    return {m.value: (m.label_ja, m.label_en) for m in members}
+
+
+ChannelEnum = labelled_enum("Channel", CHANNEL_LABELS, "受付方法 / channel")
+AssuranceEnum = labelled_enum("Assurance", ASSURANCE_LABELS, "本人確認の水準 / identity assurance level")
 
 
 @strawberry.type
