@@ -35,7 +35,9 @@ log = logging.getLogger("madoguchi.api")
 READY_MAX_LAG = 10_000
 
 
-def create_app(container: Container, *, run_projections: bool | None = None) -> FastAPI:
+def create_app(container: Container, *, run_projections: bool | None = None,
+               close_container: bool = False) -> FastAPI:
+    """``close_container``: the app owns it (a ``--workers`` process) and closes it on shutdown."""
     settings = container.settings
     follow = settings.run_projections if run_projections is None else run_projections
 
@@ -50,6 +52,8 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         if mail is not None:
             mail.stop()
         container.stop_projections()
+        if close_container:
+            container.close()
 
     app = FastAPI(
         title="madoguchi",
@@ -79,11 +83,10 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
             client_address=connection.client.host if connection.client else None,
         )
 
+    schema = build_schema(production=settings.env == "production", limits=GraphQLLimits.from_settings(settings))
+    app.state.graphql_documents = schema.documents  # parsed and validated once (their hit counts)
     graphql = CodedGraphQLRouter(
-        build_schema(
-            production=settings.env == "production",
-            limits=GraphQLLimits.from_settings(settings),
-        ),
+        schema,
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
         allow_queries_via_get=False,

@@ -57,7 +57,12 @@ class Settings(BaseSettings):
     allow_unsafe_durability: bool = False
     graphql_max_depth: int = Field(10, ge=1, le=100)
     graphql_max_aliases: int = Field(15, ge=0, le=1000)
+    # personal-data access log: the records of concurrent reads share one transaction
+    access_log_group_commit: bool = True
     graphql_max_tokens: int = Field(2000, ge=100, le=100_000)
+    graphql_max_fields: int = Field(250, ge=10, le=10_000)  # the introspection query has 220
+    graphql_max_field_repeats: int = Field(10, ge=1, le=1000)
+    graphql_document_cache_size: int = Field(512, ge=0, le=100_000)
     # payments: active webhook secrets, comma-separated (several during rotation)
     payment_webhook_secrets: SecretStr | None = Field(None, repr=False)
     payment_webhook_tolerance: int = Field(300, ge=1, le=3600)

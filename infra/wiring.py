@@ -13,7 +13,7 @@ from infra.crypto.cipher import SubjectCipher
 from infra.crypto.keystore import PostgresKeyDatabase, SQLiteKeyDatabase, SubjectKeyStore
 from infra.crypto.master_key import load_master_key
 from infra.settings import Settings
-from infra.store.coordination import AdvisoryLock, FileLock, ListenWakeup, PollingWakeup
+from infra.store.coordination import AdvisoryLock, ChangeChannel, FileLock, ListenWakeup, PollingWakeup
 from infra.store.events import bound_reconnects, conninfo, event_store_env
 from infra.store.postgres_views import PostgresViewStore
 from infra.store.sqlite_views import SQLiteViewStore
@@ -29,6 +29,8 @@ class Storage:
     settings: Settings
     keys: SubjectKeyStore | None = None  # data keys per subject (infra/crypto)
     cipher: SubjectCipher | None = None
+    # PostgreSQL: which read models moved, across processes (LISTEN/NOTIFY)
+    changes: ChangeChannel | None = None
 
     def leader_lock(self, name: str) -> LeaderLock:
         if self.settings.database_url:
@@ -49,6 +51,8 @@ class Storage:
         return conninfo(self.settings.database_url)
 
     def close(self) -> None:
+        if self.changes is not None:
+            self.changes.close()
         self.views.close()
         self.log.close()
         if self.keys is not None:
@@ -129,4 +133,6 @@ def open_storage(settings: Settings) -> Storage:
     except BaseException:
         keys.close()
         raise
-    return Storage(log=log, views=views, settings=settings, keys=keys, cipher=cipher)
+    changes = (ChangeChannel(conninfo(settings.database_url), f"madoguchi_changes_{settings.database_schema}")
+               if settings.database_url else None)
+    return Storage(log=log, views=views, settings=settings, keys=keys, cipher=cipher, changes=changes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -42,6 +43,7 @@ def serve(
     projections: Annotated[
         bool, typer.Option(help="Apply projections in this process (MADOGUCHI_RUN_PROJECTIONS)")
     ] = True,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes (production)")] = 1,
 ) -> None:
     """Serve GraphQL (and, unless told otherwise, apply projections)."""
     import uvicorn
@@ -53,11 +55,20 @@ def serve(
     if not no_demo and not settings.uses_postgres and container.log.head() == 0:
         load_demo(container)
     run = projections and settings.run_projections
+    where = ("run elsewhere" if not run else "in this process" if workers == 1
+             else "in one worker (leader lock)")
     console.print(
         f"madoguchi on http://{host or settings.host}:{port or settings.port}/graphql "
         f"({'PostgreSQL' if settings.uses_postgres else f'SQLite in {settings.data_dir}'}; "
-        f"projections {'in this process' if run else 'run elsewhere'})"
+        f"{workers} worker{'s' if workers > 1 else ''}; "
+        f"projections {where})"
     )
+    if workers > 1:  # each worker builds its own container (api/asgi.py)
+        container.close()
+        os.environ["MADOGUCHI_RUN_PROJECTIONS"] = "true" if run else "false"
+        uvicorn.run("api.asgi:worker_app", factory=True, workers=workers, host=host or settings.host,
+                    port=port or settings.port, log_level=settings.log_level.lower())
+        return
     try:
         uvicorn.run(
             create_app(container, run_projections=run),

@@ -106,6 +106,7 @@ class Container:
 
     def close(self) -> None:
         self.stop_projections()
+        self.audit_trail.close()  # commits the access-log records still pending
         self.storage.close()
 
 
@@ -133,9 +134,12 @@ def _wire(settings: Settings, clock: Clock, payment_provider: PaymentProvider | 
     payments = wire_payments(settings, shared, clock, catalogue, applications.applications, payment_provider)
     counter = wire_counter(settings, shared, catalogue)
     audit = wire_audit(settings, shared, clock)
+    changes = shared.storage.changes  # PostgreSQL: which read models moved, across processes
+    if changes is not None:
+        http.live.listen_to(changes.subscribe)
     engine = wire_engine(settings, shared, clock, audit_chain=audit.chain,
                          processes=[payments.process, applications.notification_process],
-                         listeners=[http.live.notify])
+                         listeners=[http.live.notify, *([changes.publish] if changes else [])])
     notifications = wire_notifications(settings, shared, catalogue, applications.confirmations,
                                        engine.projections)
     return Container(

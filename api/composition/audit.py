@@ -18,7 +18,7 @@ from projections.audit.chain import AuditChain, AuditChainStore
 @dataclass(frozen=True)
 class Audit:
     audit: AuditService
-    audit_trail: AuditTrail  # records PersonalDataViewed
+    audit_trail: AuditTrail  # records PersonalDataViewed (group-committed: application/audit/group_commit.py)
     chain: AuditChain  # the read model, given to the engine
 
 
@@ -27,4 +27,4 @@ def wire_audit(settings: Settings, shared: Shared, clock: Clock) -> Audit:
     chain = AuditChain(signer, clock, settings.audit_checkpoint_every)
     audit = AuditService(shared.storage.log, AuditChainStore(shared.storage.views, chain), clock, signer,
                          signer.verifier() if signer else None)
-    return Audit(audit, AuditTrail(shared.storage.log), chain)
+    return Audit(audit, AuditTrail(shared.storage.log, group_commit=settings.access_log_group_commit), chain)

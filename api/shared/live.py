@@ -1,5 +1,11 @@
 """Live updates for GraphQL subscriptions: an in-process broadcaster fed by the
-projection engine.
+projection engine (and, across API workers on PostgreSQL, by LISTEN/NOTIFY:
+infra/pg_notify.py).
+
+Subscribers of the same thing (one queue's board, one ticket) share one
+:class:`Feed`: on each change it reads the read model once and hands the value
+to every subscriber (each shapes it for its caller), so a change costs one read
+per board, not one per subscriber.
 
 After each batch that moved some read models, the engine (in its own thread)
 calls :meth:`LiveUpdates.notify` with their names; every subscription waiting on
@@ -17,7 +23,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
+from typing import Any
 
 MIN_INTERVAL = 0.1
 FALLBACK_POLL = 1.0
@@ -28,6 +35,9 @@ class LiveUpdates:
         self._lock = threading.Lock()
         self._waiters: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Event, frozenset[str]]] = {}
         self._next = 0
+        self._feeds: dict[tuple[asyncio.AbstractEventLoop, Hashable], Feed] = {}
+        self.reads = 0  # read-model reads made by feeds (tests count them)
+        self._remote: Callable[[Callable[[frozenset[str] | None], None]], None] | None = None
 
     def notify(self, names: frozenset[str] | None) -> None:
         """Thread-safe: wake the subscriptions on any of ``names`` (all when None)."""
@@ -40,7 +50,17 @@ class LiveUpdates:
                 except RuntimeError:  # its loop is closed; it unregisters itself
                     pass
 
+    def listen_to(self, subscribe: Callable[[Callable[[frozenset[str] | None], None]], None]) -> None:
+        """Also wake on another process's changes: ``subscribe(self.notify)`` is
+        called when the first subscription starts (PostgreSQL LISTEN,
+        infra/store/coordination.py), so a process without subscriptions listens to nothing."""
+        self._remote = subscribe
+
     def _register(self, names: frozenset[str]) -> tuple[int, asyncio.Event]:
+        with self._lock:
+            remote, self._remote = self._remote, None
+        if remote is not None:
+            remote(self.notify)
         event = asyncio.Event()
         with self._lock:
             self._next += 1
@@ -82,3 +102,83 @@ class LiveUpdates:
                     pass
         finally:
             self._unregister(key)
+
+    async def feed(
+        self, key: Hashable, names: Sequence[str], read_positions: Callable[[], Awaitable[object]],
+        read: Callable[[], Awaitable[Any]],
+    ) -> AsyncIterator[Any]:
+        """The values of ``read()``, once at once and then after each change of
+        ``names``; every subscriber with the same ``key`` shares the reads. An
+        error of ``read`` reaches every subscriber of that moment."""
+        loop = asyncio.get_running_loop()
+        feed = self._feeds.get((loop, key))
+        if feed is None:
+            feed = self._feeds[(loop, key)] = Feed(self, names, read_positions, read)
+        subscriber = feed.join()
+        try:
+            while True:
+                yield await subscriber.next()
+        finally:
+            if feed.leave(subscriber):
+                self._feeds.pop((loop, key), None)
+
+
+class _Subscriber:
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.fresh = asyncio.Event()
+
+    def give(self, value: Any, error: BaseException | None) -> None:
+        self.value, self.error = value, error
+        self.fresh.set()
+
+    async def next(self) -> Any:
+        await self.fresh.wait()
+        self.fresh.clear()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class Feed:
+    """One read per change for every subscriber of one key (on one event loop)."""
+
+    def __init__(self, live: LiveUpdates, names: Sequence[str],
+                 read_positions: Callable[[], Awaitable[object]], read: Callable[[], Awaitable[Any]]) -> None:
+        self.live = live
+        self.names = names
+        self.read_positions = read_positions
+        self.read = read
+        self.subscribers: set[_Subscriber] = set()
+        self.last: tuple[Any, BaseException | None] | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def join(self) -> _Subscriber:
+        subscriber = _Subscriber()
+        self.subscribers.add(subscriber)
+        if self.last is not None:  # a later subscriber starts with the current value
+            subscriber.give(*self.last)
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._run())
+        return subscriber
+
+    def leave(self, subscriber: _Subscriber) -> bool:
+        """True when it was the last: the feed stops."""
+        self.subscribers.discard(subscriber)
+        if self.subscribers or self.task is None:
+            return False
+        self.task.cancel()
+        return True
+
+    async def _run(self) -> None:
+        async for _ in self.live.changes(self.names, self.read_positions):
+            self.live.reads += 1
+            try:
+                self.last = (await self.read(), None)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # each subscriber answers it in its own way
+                self.last = (None, error)
+            for subscriber in list(self.subscribers):
+                subscriber.give(*self.last)

@@ -6,7 +6,8 @@
 - :class:`AuditTrail` records that personal data was shown to someone
   (``PersonalDataViewed``), one new aggregate per record so views never conflict.
   Recording happens *before* the data is returned: if the log cannot be written,
-  the read fails (never silently unrecorded).
+  the read fails (never silently unrecorded). The API group-commits the records
+  of concurrent reads (application/audit/group_commit.py).
 - :func:`read_positions` and :func:`scan` read events back from the log.
 """
 
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any
 from uuid import UUID, uuid4
 
+from application.audit.group_commit import GroupCommitter
 from application.shared.eventlog import CityLog
 from domain.privacy.access_log import PersonalDataAccess
 from domain.shared.context import CITY_TIMEZONE, CommandContext, EventMeta
@@ -206,9 +209,19 @@ def export(
 
 # -- recording views ----------------------------------------------------------
 class AuditTrail:
-    def __init__(self, log: CityLog, new_id: Callable[[], UUID] = uuid4) -> None:
+    """``group_commit``: records of concurrent reads share one transaction
+    (application/audit/group_commit.py); without it each is its own."""
+
+    def __init__(self, log: CityLog, new_id: Callable[[], UUID] = uuid4, *,
+                 group_commit: bool = False) -> None:
         self.log = log
         self.new_id = new_id
+        # the log's store looked up at each commit (the same path as without group commit)
+        self.committer = GroupCommitter(lambda *views: self.log.store(*views)) if group_commit else None
+
+    def close(self) -> None:
+        if self.committer is not None:
+            self.committer.close()
 
     def record_view(
         self,
@@ -222,15 +235,40 @@ class AuditTrail:
         were shown to ``ctx.actor`` by ``operation``. Returns the position, or
         None when there was nothing to record. Raises (never swallows) when the
         log cannot be written, so the caller's read fails too."""
-        unique = sorted(set(records))
-        if not unique:
+        views = self._views(ctx, operation, fields, records)
+        if not views:
             return None
+        return self.committer.store(views) if self.committer else self.log.store(*views)
+
+    def record_view_later(
+        self,
+        ctx: CommandContext,
+        *,
+        operation: str,
+        fields: Iterable[str],
+        records: Iterable[tuple[str, str]],
+    ) -> Future[int | None]:
+        """:meth:`record_view` without blocking: the future is done once the
+        record is committed (or failed). A caller must wait for it before it
+        shows the data."""
+        views = self._views(ctx, operation, fields, records)
+        if views and self.committer is not None:
+            return self.committer.submit(views)  # type: ignore[return-value]
+        done: Future[int | None] = Future()
+        try:
+            done.set_result(self.log.store(*views) if views else None)
+        except Exception as error:  # the caller's read fails with it
+            done.set_exception(error)
+        return done
+
+    def _views(self, ctx: CommandContext, operation: str, fields: Iterable[str],
+               records: Iterable[tuple[str, str]]) -> list[PersonalDataAccess]:
+        unique = sorted(set(records))
         field_list = sorted(set(fields))
-        views = [
+        return [
             PersonalDataAccess.viewed(
                 ctx, id=self.new_id(), operation=operation, fields=field_list,
                 records=unique[i:i + RECORDS_PER_VIEW],
             )
             for i in range(0, len(unique), RECORDS_PER_VIEW)
         ]
-        return self.log.store(*views)

@@ -51,6 +51,7 @@ from psycopg_pool import ConnectionPool
 
 from infra.crypto.master_key import MasterKeyError
 from infra.store.events import RECONNECT_TIMEOUT
+from infra.store.pool_check import idle_checked
 
 log = logging.getLogger("madoguchi.privacy")
 
@@ -125,7 +126,7 @@ class PostgresKeyDatabase:
             open=True,
             timeout=3.0,
             reconnect_timeout=RECONNECT_TIMEOUT,
-            check=ConnectionPool.check_connection,  # after a database restart, no dead connection
+            **idle_checked(),  # after a database restart, no dead connection
         )
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -144,3 +145,58 @@ class ListenWakeup(PollingWakeup):
                 self._conn.close()
             except psycopg.Error:
                 pass
+
+
+class ChangeChannel:
+    """Which read models moved, across processes (API workers, replicas): the
+    process applying projections NOTIFYs their names on the schema's channel;
+    every process LISTENs and wakes its live subscriptions (api/shared/live.py)."""
+
+    def __init__(self, conninfo: str, channel: str) -> None:
+        self.conninfo = conninfo
+        self.channel = channel
+        self._publisher: psycopg.Connection | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._listening = threading.Event()
+
+    def publish(self, names: frozenset[str] | None) -> None:
+        """After a batch applied here (``None``: a standby's guess, not sent)."""
+        if not names:
+            return
+        with self._lock:
+            try:
+                if self._publisher is None or self._publisher.closed:
+                    self._publisher = psycopg.connect(self.conninfo, autocommit=True)
+                self._publisher.execute("SELECT pg_notify(%s, %s)", (self.channel, ",".join(sorted(names))))
+            except psycopg.Error:  # the others fall back to polling; the next batch retries
+                self._publisher = None
+
+    def subscribe(self, on_change: Callable[[frozenset[str] | None], None]) -> None:
+        """Call ``on_change(names)`` from a listening thread for each NOTIFY
+        (returns once it listens, or after a second if the database is away)."""
+        self._thread = threading.Thread(target=self._listen, args=(on_change,),
+                                        name="madoguchi-changes", daemon=True)
+        self._thread.start()
+        self._listening.wait(1.0)
+
+    def _listen(self, on_change: Callable[[frozenset[str] | None], None]) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                    conn.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(self.channel)))
+                    self._listening.set()
+                    while not self._stop.is_set():
+                        for n in conn.notifies(timeout=0.5):
+                            on_change(frozenset(n.payload.split(",")) if n.payload else None)
+            except psycopg.Error:
+                self._stop.wait(1.0)  # the database is away: subscriptions poll meanwhile
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with self._lock:
+            if self._publisher is not None:
+                self._publisher.close()

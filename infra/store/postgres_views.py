@@ -11,6 +11,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from application.projection.base import ViewStoreUnavailable
 from infra.store.events import RECONNECT_TIMEOUT
+from infra.store.pool_check import idle_checked
 
 _UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
@@ -62,7 +63,7 @@ class PostgresViewStore:
             open=True,
             timeout=3.0,  # with the database down, fail as ViewStoreUnavailable, not after 30 s
             reconnect_timeout=RECONNECT_TIMEOUT,
-            check=ConnectionPool.check_connection,  # after a database restart, no dead connection
+            **idle_checked(),  # after a database restart, no dead connection
         )
 
     @contextmanager

@@ -53,3 +53,17 @@ def test_query_latency_prints_query_percentiles_and_the_push_to_every_subscriber
 def test_memory_prints_the_api_process_peak_rss(backend):
     [(label, figure, target, _)] = run_bench("memory", "--events", "300", "--backend", backend)
     assert label.startswith("peak RSS") and figure.endswith(" MB") and target == "< 300 MB"
+
+
+def test_query_throughput_prints_the_ratio_to_a_bare_route_and_the_open_loop_percentiles(postgres_available):
+    verdicts = run_bench("query_throughput", "--applications", "30", "--clients", "2", "--seconds", "1",
+                         "--rate", "20", "--closed-clients", "2", "--tickets", "2")
+    assert [(label, target) for label, _, target, _ in verdicts] == [
+        ("ratio graphql/bare", ">= 0.5"), ("open-loop p95", "< 20 ms"), ("open-loop p99", "< 50 ms")]
+
+
+def test_write_statements_counts_the_round_trips_of_one_submission(postgres_available):
+    result = subprocess.run([sys.executable, "-m", "bench.write_statements", "--quick"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"^submitApplication request: \d+ statements = \d+ round trips$", result.stdout, re.M)

@@ -70,12 +70,48 @@ def test_too_many_aliases_are_refused_with_a_code(gql: Gql):
     assert "16 aliases found" in result["errors"][0]["message"]
 
 
-def test_too_many_tokens_are_refused_with_a_code(client: TestClient):
+def test_too_many_tokens_are_refused_with_a_code(app_with: AppFactory):
     field = " __typename @include(if: true)"  # 8 tokens
-    assert ok(run(client, "{" + field * 249 + " }"))["__typename"] == "Query"  # 1994
-    result = run(client, "{" + field * 250 + " }")  # 2002
+    with app_with(graphql_max_field_repeats=1000) as client:
+        assert ok(run(client, "{" + field * 249 + " }"))["__typename"] == "Query"  # 1994
+        result = run(client, "{" + field * 250 + " }")  # 2002
     assert error(result)["code"] == QUERY_TOO_COMPLEX
     assert "more than 2000 tokens" in result["errors"][0]["message"]
+
+
+def test_more_fields_than_the_limit_are_refused_before_validation_with_the_rule_and_limit(
+    gql: Gql, app_with: AppFactory,
+):
+    fragment = "fragment P on Procedure { code nameJa nameEn }"
+    assert "procedures" in ok(gql("{ procedures { ...P } } " + fragment))
+    with app_with(graphql_max_fields=10) as client:
+        within = run(client, "{ procedures { ...P ...P code } } " + fragment)  # 1 + 3 + 3 + 1 fields
+        over = run(client, "{ procedures { ...P } a: procedures { ...P } b: procedures { ...P } } "
+                   + fragment)  # 12 fields once the fragment is expanded
+    assert "procedures" in ok(within)
+    assert error(over) == {
+        "code": QUERY_TOO_COMPLEX, "rule": "max_fields", "limit": 10,
+        "messageJa": "問い合わせの項目数が上限（10）を超えています",
+    }
+    assert over.get("data") is None
+
+
+def test_one_field_repeated_more_than_the_limit_is_refused_with_a_code(gql: Gql):
+    """Validation compares every pair of fields with one name: 400 repetitions of
+    one field (8 KB, no aliases, few tokens) cost seconds of CPU."""
+    ok(gql("{" + " __typename" * 10 + " }"))
+    result = gql("{" + " procedures { code }" * 11 + " }")
+    assert error(result)["code"] == QUERY_TOO_COMPLEX
+    assert error(result)["rule"] == "max_field_repeats" and error(result)["limit"] == 10
+
+
+def test_a_document_is_parsed_and_validated_once_for_many_requests(gql: Gql, client: TestClient):
+    documents = client.app.state.graphql_documents
+    query = "query Once { procedures { code } }"
+    before = documents.misses
+    for _ in range(3):
+        ok(gql(query))
+    assert documents.misses == before + 1
 
 
 def test_a_batched_request_is_refused_with_a_4xx(client: TestClient):

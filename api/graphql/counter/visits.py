@@ -3,7 +3,8 @@ and the kiosk's and staff's commands."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -35,6 +36,7 @@ from projections.counter import wait_prediction as wait_model
 
 BOARD = (board_model.QueueBoard.name,)
 LIVE = (board_model.QueueBoard.name, wait_model.WaitPredictions.name)
+T = TypeVar("T")
 
 
 def _today(ctx: ApiContext) -> str:
@@ -55,16 +57,29 @@ def _existing(session: ReadSession, queue: str) -> str:
     return views[0].department
 
 
-async def _queue_board(ctx: ApiContext, queue: str) -> QueueBoard:
-    actor = ctx.actor
+BoardRead = tuple[board_model.QueueBoardView | None, wait_model.WaitPrediction | None]
+TicketRead = tuple[board_model.VisitView | None, list[str], wait_model.WaitPrediction | None]
+
+
+async def _read_board(ctx: ApiContext, queue: str) -> BoardRead:
+    """What a board shows, for any caller (shaped for one by :func:`_board_of`)."""
     today = _today(ctx)
     now = ctx.container.clock.now()
 
-    def read(s: ReadSession) -> tuple[board_model.QueueBoardView | None, wait_model.WaitPrediction | None]:
+    def read(s: ReadSession) -> BoardRead:
         view = board_model.queue_board(s, queue, today)
         return view, None if view is None else wait_model.new_ticket_prediction(s, queue, now)
 
-    view, new_ticket = await ctx.read(read)
+    return await ctx.read(read)
+
+
+async def _queue_board(ctx: ApiContext, queue: str) -> QueueBoard:
+    return _board_of(ctx, queue, await _read_board(ctx, queue))
+
+
+def _board_of(ctx: ApiContext, queue: str, read: BoardRead) -> QueueBoard:
+    actor = ctx.actor
+    view, new_ticket = read
     if view is None or new_ticket is None:
         raise NotFound(f"queue {queue} not found", message_ja="待ち行列が見つかりません")
     privileged = privileged_for(actor, view.queue.department)
@@ -93,10 +108,14 @@ async def _ticket_status(ctx: ApiContext, visit_id: str) -> Ticket:
     holder) can be read by anyone with its id — an unguessable UUID printed by
     the kiosk (QR code) — as the hall's board shows its number anyway; staff
     and managers of the visit's department read any of theirs; auditors all."""
-    actor = ctx.actor
+    return _ticket_of(ctx, await _read_ticket(ctx, visit_id))
+
+
+async def _read_ticket(ctx: ApiContext, visit_id: str) -> TicketRead:
+    """What a ticket shows, for any caller (checked and shaped by :func:`_ticket_of`)."""
     today = _today(ctx)
 
-    def read(s: ReadSession) -> tuple[board_model.VisitView | None, list[str], wait_model.WaitPrediction | None]:
+    def read(s: ReadSession) -> TicketRead:
         visit = board_model.get_visit(s, visit_id)
         if visit is None:
             return None, [], None
@@ -104,7 +123,12 @@ async def _ticket_status(ctx: ApiContext, visit_id: str) -> Ticket:
         line = [t.visit_id for t in board.waiting] if board else []
         return visit, line, wait_model.ticket_prediction(s, visit_id)
 
-    visit, line, prediction = await ctx.read(read)
+    return await ctx.read(read)
+
+
+def _ticket_of(ctx: ApiContext, read: TicketRead) -> Ticket:
+    actor = ctx.actor
+    visit, line, prediction = read
     if visit is None:
         raise NotFound("ticket not found", message_ja="番号札が見つかりません")
     if visit.holder_subject is None:  # an anonymous ticket: its unguessable id is the capability
@@ -271,8 +295,8 @@ class VisitSubscription:
         ctx = info.context
         authorize(ctx.actor, "queueBoard")
         last = None
-        async for _ in _changes(ctx):
-            board = await _queue_board(ctx, queue)
+        async for read in _feed(ctx, ("queueBoard", queue), lambda: _read_board(ctx, queue)):
+            board = _board_of(ctx, queue, read)
             if board != last:
                 last = board
                 yield board
@@ -284,13 +308,15 @@ class VisitSubscription:
         ctx = info.context
         authorize(ctx.actor, "ticket")
         last = None
-        async for _ in _changes(ctx):
-            ticket = await _ticket_status(ctx, str(id))
+        async for read in _feed(ctx, ("ticket", str(id)), lambda: _read_ticket(ctx, str(id))):
+            ticket = _ticket_of(ctx, read)
             if ticket != last:
                 last = ticket
                 yield ticket
 
 
-def _changes(ctx: ApiContext) -> AsyncGenerator[None, None]:
+def _feed(ctx: ApiContext, key: tuple[str, str], read: Callable[[], Awaitable[T]]) -> AsyncIterator[T]:
+    """Shared by every subscriber of ``key`` in this worker: one read per change
+    (api/shared/live.py)."""
     container = ctx.container
-    return container.live.changes(LIVE, lambda: ctx.run(positions, container.views, LIVE))  # type: ignore[return-value]
+    return container.live.feed(key, LIVE, lambda: ctx.run(positions, container.views, LIVE), read)

@@ -100,11 +100,10 @@ class ApiContext(BaseContext):
         """Record (before returning it) that this caller is shown personal data:
         ``fields`` of ``records`` ((record id, data subject) pairs). If the log
         cannot be written this raises, so the read fails rather than going unrecorded."""
-        if fields and records:
-            await self.run(
-                self.container.audit_trail.record_view, self.command_context(),
-                operation=operation, fields=fields, records=records,
-            )
+        if fields and records:  # group-committed with other reads' records; no thread waits
+            await asyncio.wrap_future(self.container.audit_trail.record_view_later(
+                self.command_context(), operation=operation, fields=fields, records=records,
+            ))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work in the thread pool (errors are coded by CodedErrors)."""

@@ -1,6 +1,7 @@
 """Limits on what a GraphQL document may ask for, and production-only secrecy.
 
-Every document is checked for depth, aliases and tokens; in production,
+Every document is checked for tokens and field selections (before validation,
+api/graphql/shared/documents.py), then depth and aliases; in production,
 introspection is refused and "Did you mean …?" suggestions are stripped from
 error messages, so the schema cannot be enumerated through either. Refusals
 are ordinary coded GraphQL errors: ``QUERY_TOO_COMPLEX`` for the limits,
@@ -28,12 +29,12 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from api.graphql.shared.documents import QUERY_TOO_COMPLEX
 from api.graphql.shared.errors import CodedErrors
 
 if TYPE_CHECKING:
     from infra.settings import Settings
 
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 # Messages of strawberry's QueryDepthLimiter, MaxAliasesLimiter and of
 # graphql-core's parser when MaxTokensLimiter's max_tokens is exceeded.
@@ -50,6 +51,9 @@ class GraphQLLimits:
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
+    max_fields: int = 250  # field selections, fragments expanded (api/graphql/shared/documents.py)
+    max_field_repeats: int = 10  # one response key in one selection set
+    document_cache_size: int = 512
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GraphQLLimits:
@@ -57,6 +61,9 @@ class GraphQLLimits:
             max_depth=settings.graphql_max_depth,
             max_aliases=settings.graphql_max_aliases,
             max_tokens=settings.graphql_max_tokens,
+            max_fields=settings.graphql_max_fields,
+            max_field_repeats=settings.graphql_max_field_repeats,
+            document_cache_size=settings.graphql_document_cache_size,
         )
 
 

@@ -10,26 +10,10 @@ from typing import Any
 
 from cross_web import HTTPException
 from fastapi.responses import JSONResponse
-from graphql import GraphQLError, GraphQLSchema, OperationType, get_operation_ast, parse, validate
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 BAD_REQUEST = "BAD_REQUEST"
-
-
-def is_valid_subscription(schema: GraphQLSchema, query: str | None, operation_name: str | None) -> bool:
-    """Whether ``query`` selects a subscription that validates: the HTTP path then
-    refuses it (an invalid document still gets ``GRAPHQL_VALIDATION_FAILED``)."""
-    if not query or "subscription" not in query:
-        return False
-    try:
-        document = parse(query, max_tokens=10_000)
-    except GraphQLError:
-        return False
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
-        return False
-    return not validate(schema, document)
 
 
 class CodedGraphQLRouter(GraphQLRouter):
