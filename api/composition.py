@@ -32,13 +32,14 @@ from application.survey import SurveyService
 from application.visits import VisitService
 from infra import log_redaction
 from infra.audit_keys import load_signer
+from infra.store.chain_tables import CheckpointPolicy
+from infra.store.chained import RecorderChainStore
 from infra.clock import SystemClock
 from infra.jpki import JpkiVerifier
 from infra.personal_vault import EncryptingVault
 from infra.settings import Settings
 from infra.wiring import Storage, open_storage
 from projections import all_projections
-from projections.audit_chain import AuditChain, AuditChainStore
 
 
 @dataclass
@@ -217,10 +218,12 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
     payments = PaymentService(storage.log, catalogue, applications, payment_provider, new_id=uuid4)
     applications.completion_guards.append(payments.require_paid)
     audit_signer = load_signer(settings)
-    audit_chain = AuditChain(audit_signer, clock, settings.audit_checkpoint_every)
+    if audit_signer is not None and settings.audit_checkpoint_every:
+        storage.log.recorder.sign_checkpoints(  # type: ignore[attr-defined]
+            CheckpointPolicy(audit_signer, clock, settings.audit_checkpoint_every))
     # the payment process (fee due → paid → refund on rejection/withdrawal) follows
     # the log as one more projection: same worker, leader lock and position bookkeeping
-    projections = [*all_projections(vault, audit_chain, settings.effective_duplicate_fingerprint_key),
+    projections = [*all_projections(vault, settings.effective_duplicate_fingerprint_key),
                    PaymentProcess(applications, payments, clock),
                    NotificationProcess(storage.log, clock)]  # queues applicant e-mails
     engine = ProjectionEngine(
@@ -228,7 +231,7 @@ def build_container(settings: Settings | None = None, clock: Clock | None = None
     )
     engine.ensure_schema()
     audit = AuditService(
-        storage.log, AuditChainStore(storage.views, audit_chain), clock, audit_signer,
+        storage.log, RecorderChainStore(storage.log.recorder), clock, audit_signer,
         audit_signer.verifier() if audit_signer else None,
     )
     return Container(

@@ -6,11 +6,9 @@ from application.ports import PersonalDataVault
 from application.projection import Projection
 
 
-def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = None,
-                    duplicate_key: bytes | None = None) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, duplicate_key: bytes | None = None) -> list[Projection]:
     from projections.application_messages import ApplicationMessages
     from projections.application_status import ApplicationStatus
-    from projections.audit_chain import AuditChain
     from projections.audit_index import AuditIndex
     from projections.department_inbox import DepartmentInbox
     from projections.dx_dashboard import DxDashboard
@@ -25,6 +23,6 @@ def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = N
     from projections.wait_prediction import WaitPredictions
 
     return [ProcedureCatalogue(), ApplicationStatus(vault, duplicate_key), DepartmentInbox(),
-            audit_chain or AuditChain(), AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(),
+            AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(),
             WaitPredictions(), DxDashboard(), ApplicationMessages(vault), ReservationSlots(), Notifications(),
             IssuedDocuments(vault), ResidentRecords(vault, duplicate_key)]

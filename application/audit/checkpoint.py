@@ -36,6 +36,25 @@ class SignatureVerifier(Protocol):
     def verify(self, signature: bytes, message: bytes) -> bool: ...
 
 
+class SignedTreeHead(Protocol):
+    """A signed checkpoint in either format (JSON here, C2SP note in ``note.py``)."""
+
+    @property
+    def tree_size(self) -> int: ...
+
+    @property
+    def root(self) -> str:
+        """hex"""
+        ...
+
+    @property
+    def time(self) -> str:
+        """ISO 8601 when signed, or "" when the format does not say."""
+        ...
+
+    def signature_valid(self, verifier: SignatureVerifier) -> bool: ...
+
+
 class MalformedCheckpoint(ValueError):
     """A checkpoint or proof document that is not well-formed."""
 
@@ -189,7 +208,7 @@ class ProofCheck:
 
 
 def check_proof(
-    proof: InclusionProof, checkpoint: Checkpoint, verifier: SignatureVerifier
+    proof: InclusionProof, checkpoint: SignedTreeHead, verifier: SignatureVerifier
 ) -> ProofCheck:
     """What a third party does: the checkpoint is signed by the city, covers the
     proof's tree, and the audit path leads from the leaf to its root."""
