@@ -32,12 +32,12 @@ from application.survey import SurveyService
 from application.visits import VisitService
 from infra import log_redaction
 from infra.audit_keys import load_signer
-from infra.store.chain_tables import CheckpointPolicy
-from infra.store.chained import RecorderChainStore
 from infra.clock import SystemClock
 from infra.jpki import JpkiVerifier
 from infra.personal_vault import EncryptingVault
 from infra.settings import Settings
+from infra.store.chain_tables import CheckpointPolicy
+from infra.store.chained import RecorderChainStore
 from infra.wiring import Storage, open_storage
 from projections import all_projections
 

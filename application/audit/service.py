@@ -22,7 +22,7 @@ from application.audit.checkpoint import (
 )
 from application.audit.consistency import ConsistencyProof
 from application.audit.merkle import consistency_proof, inclusion_proof, root_at
-from application.audit.note import NoteCheckpoint, RawKeyVerifier, sign_note
+from application.audit.note import ED25519, NoteCheckpoint, RawKeyVerifier, sign_note, vkey
 from application.audit.verify import ChainEntry, VerifyReport, verify_log
 from application.audit.witness import missing_cosignatures
 from application.eventlog import CityLog
@@ -196,6 +196,12 @@ class AuditService:
         if self.signer is None:
             raise AuditUnavailable("no audit signing key: set MADOGUCHI_AUDIT_SIGNING_KEY")
         return self.signer.public_key_pem()
+
+    def public_vkey(self, origin: str) -> str:
+        """The log's C2SP verifier key for its note signatures."""
+        if self.signer is None:
+            raise AuditUnavailable("no audit signing key: set MADOGUCHI_AUDIT_SIGNING_KEY")
+        return vkey(origin, ED25519, self.signer.public_key_raw())  # type: ignore[attr-defined]
 
     # -- proofs ----------------------------------------------------------------
     def prove_consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:

@@ -34,7 +34,6 @@ from application.audit.chain import GENESIS, ChainEntry, StoredRecord, canonical
 from application.audit.checkpoint import SignatureVerifier, SignedTreeHead
 from application.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
 
-
 # kinds of findings
 MISSING = "missing"  # a chained event is gone (deleted from the middle)
 TRUNCATED = "truncated"  # the newest events are gone
