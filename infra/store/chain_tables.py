@@ -182,7 +182,8 @@ class ChainTables:
 @dataclass
 class ChainReader:
     """The chain as of one read transaction (``application.audit.service.ChainSnapshot``):
-    ``position`` is the newest stored event; every event up to it must be chained."""
+    ``position`` is the newest stored event or chain entry, whichever is newer:
+    every event up to it must be chained, and every entry up to it have its event."""
 
     cur: Cursor
     tables: ChainTables
@@ -192,11 +193,11 @@ class ChainReader:
     def __post_init__(self) -> None:
         t = self.tables
         self.cur.execute(f"SELECT MAX({t.pos}) FROM {t.events}")
-        self.position = int((self.cur.fetchone() or (0,))[0] or 0)
-        self.cur.execute(f"SELECT leaf_index FROM {t.chain} WHERE position <= ?"
-                         " ORDER BY position DESC LIMIT 1", (self.position,))
+        head = int((self.cur.fetchone() or (0,))[0] or 0)
+        self.cur.execute(f"SELECT position, leaf_index FROM {t.chain} ORDER BY position DESC LIMIT 1")
         last = self.cur.fetchone()
-        self.size = int(last[0]) + 1 if last else 0
+        self.position = max(head, int(last[0]) if last else 0)
+        self.size = int(last[1]) + 1 if last else 0
 
     def entries(self, after: int, limit: int) -> list[ChainEntry]:
         self.cur.execute(
