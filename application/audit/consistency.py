@@ -81,8 +81,11 @@ def check_consistency(
     if (proof.from_size, proof.to_size) != (old.tree_size, new.tree_size):
         return ProofCheck(False, f"the proof is from {proof.from_size} to {proof.to_size} events, the "
                                  f"checkpoints are for {old.tree_size} and {new.tree_size}")
-    if (proof.from_root, proof.to_root) != (old.root, new.root):
-        return ProofCheck(False, "the proof is between other roots than the two checkpoints sign")
+    if proof.from_root != old.root:
+        return ProofCheck(False, f"the log's tree of {old.tree_size} events now has another root than the "
+                                 "older checkpoint signed: the history was rewritten")
+    if proof.to_root != new.root:
+        return ProofCheck(False, "the proof does not end at the root the newer checkpoint signs")
     if not proof.verifies(old.root, new.root):
         return ProofCheck(False, f"the tree of {old.tree_size} events signed earlier is not a prefix of "
                                  f"the tree of {new.tree_size} signed later: the history was rewritten")
