@@ -64,7 +64,7 @@ def vkey(name: str, signature_type: int, public_key: bytes) -> str:
 
 def parse_vkey(text: str) -> tuple[str, int, bytes]:
     """``(name, signature type, public key)`` of a verifier key; its key ID must match."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # the name and key ID hold no "+", base64 may
     if len(parts) != 3:
         raise MalformedCheckpoint("a verifier key is name+keyid+base64(type ‖ key)")
     name, kid, b64 = parts
