@@ -218,7 +218,7 @@ def verify_log(
     report.root = frontier.root().hex()
     report.chained_root = chained_root.hex()
 
-    _compare_checkpoints(report, wanted, roots, position_of, frontier.size)
+    compare_checkpoints(report, wanted, roots, position_of, frontier.size)
     if report.ok and nodes is not None and nodes.bad is not None:
         level, index = nodes.bad
         first, last = index << level, ((index + 1) << level) - 1
@@ -264,7 +264,7 @@ def _time(cp: SignedTreeHead) -> datetime | None:
         return None
 
 
-def _compare_checkpoints(
+def compare_checkpoints(
     report: VerifyReport,
     wanted: list[tuple[str, SignedTreeHead]],
     roots: dict[int, bytes],

@@ -36,7 +36,8 @@ def test_the_signed_note_specs_example_verifies_with_our_key_ids():
     """c2sp.org/signed-note, "Example": the vkey verifies the example note."""
     name, kind, public = parse_vkey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")
     assert (name, kind) == ("example.com/foo", ED25519)
-    raw = base64.b64decode("Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=")
+    raw = base64.b64decode("Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1E"
+                           "RYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=")
     assert raw[:4] == key_id(name, ED25519, public) == bytes.fromhex("530d903a")
     Ed25519PublicKey.from_public_bytes(public).verify(raw[4:], b"This is an example message.\n")
 
