@@ -226,7 +226,7 @@ def verify_log(
             NODES, None,
             f"the audit chain's stored Merkle node at level {level}, index {index} (leaves "
             f"{first}–{last}) disagrees with the events; proofs and checkpoints built on it would "
-            "be wrong: rebuild the audit_chain projection after investigating",
+            "be wrong: the chain tables were edited outside the event store",
         ))
     return report
 
