@@ -102,10 +102,16 @@ class ChainTables:
         ]
 
     # -- writing (inside the insert transaction, under the position lock) ----
-    def last(self, cur: Cursor) -> ChainEntry | None:
-        cur.execute(f"SELECT {_ENTRY} FROM {self.chain} ORDER BY position DESC LIMIT 1")
-        row = cur.fetchone()
+    def last_sql(self) -> str:
+        return f"SELECT {_ENTRY} FROM {self.chain} ORDER BY position DESC LIMIT 1"
+
+    @staticmethod
+    def entry_of(row: Sequence[Any] | None) -> ChainEntry | None:
         return _entry(row) if row else None
+
+    def last(self, cur: Cursor) -> ChainEntry | None:
+        cur.execute(self.last_sql())
+        return self.entry_of(cur.fetchone())
 
     def append(
         self,
@@ -119,21 +125,64 @@ class ChainTables:
         if not records:
             return None
         last = self.last(cur)
-        first = records[0].id
+        older = False
         if last is None and not sealing:
-            cur.execute(f"SELECT 1 FROM {self.events} WHERE {self.pos} < ? LIMIT 1", (first,))
-            if cur.fetchone() is not None:
-                raise UnsealedStore(
-                    "this event store holds events from before the audit chain was written with "
-                    "them: run `madoguchi audit seal` once (docs/security.md) before writing"
-                )
+            cur.execute(f"SELECT 1 FROM {self.events} WHERE {self.pos} < ? LIMIT 1", (records[0].id,))
+            older = cur.fetchone() is not None
+        wanted = self.frontier_wanted(last)
+        frontier: dict[tuple[int, int], bytes] = {}
+        if wanted:
+            where = " OR ".join("(height = ? AND idx = ?)" for _ in wanted)
+            cur.execute(f"SELECT height, idx, hash FROM {self.nodes} WHERE {where}",
+                        [v for node in wanted for v in node])
+            frontier = self.frontier_of(cur.fetchall())
+        return self.extend(cur, last, frontier, records, policy, older_events=older)
+
+    @staticmethod
+    def frontier_wanted(last: ChainEntry | None) -> list[tuple[int, int]]:
+        """The stored nodes (level ≥ 1) a new leaf needs after ``last``."""
+        return [n for n in frontier_nodes(last.leaf_index + 1 if last else 0) if n[0] > 0]
+
+    @staticmethod
+    def frontier_of(rows: Sequence[Sequence[Any]]) -> dict[tuple[int, int], bytes]:
+        return {(int(h), int(i)): bytes.fromhex(v) for h, i, v in rows}
+
+    def frontier_sql(self) -> str:
+        """The frontier nodes of the stored tree in one statement (PostgreSQL)."""
+        return (
+            f"SELECT n.height, n.idx, n.hash FROM (SELECT leaf_index + 1 AS size FROM {self.chain}"
+            " ORDER BY position DESC LIMIT 1) AS s CROSS JOIN generate_series(1, 62) AS g(level)"
+            f" JOIN {self.nodes} AS n ON n.height = g.level AND n.idx = (s.size >> (g.level + 1)) * 2"
+            " WHERE (s.size >> g.level) & 1 = 1"
+        )
+
+    def extend(
+        self,
+        cur: Cursor,
+        last: ChainEntry | None,
+        frontier: dict[tuple[int, int], bytes],
+        records: Sequence[StoredRecord],
+        policy: CheckpointPolicy | None,
+        *,
+        older_events: bool = False,
+    ) -> ChainEntry:
+        """Write the entries, nodes and due checkpoints of ``records`` after ``last``
+        (``older_events``: the table held events before these and the chain is empty)."""
+        first = records[0].id
+        if last is None and older_events:
+            raise UnsealedStore(
+                "this event store holds events from before the audit chain was written with "
+                "them: run `madoguchi audit seal` once (docs/security.md) before writing"
+            )
         if last is not None and last.position >= first:
             raise ChainBroken(
                 f"position {first} is already in the audit chain (as {last.originator_id} "
                 f"v{last.version}): the event table was changed; run `madoguchi audit verify`"
             )
-        size = last.leaf_index + 1 if last else 0
-        frontier = self._frontier(cur, [n for n in frontier_nodes(size) if n[0] > 0])
+        missing = [n for n in self.frontier_wanted(last) if n not in frontier]
+        if missing:
+            raise ChainBroken(f"the audit tree lacks its stored nodes {missing}: "
+                              "the chain tables were changed; run `madoguchi audit verify`")
         every = policy.every if policy else 0
         ext = extend_chain(last, frontier, records, lambda s: bool(every) and s % every == 0)
         cur.executemany(
@@ -155,19 +204,6 @@ class ChainTables:
                  for cp in signed],
             )
         return ext.entries[-1]
-
-    def _frontier(self, cur: Cursor, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        if not wanted:
-            return {}
-        where = " OR ".join("(height = ? AND idx = ?)" for _ in wanted)
-        cur.execute(f"SELECT height, idx, hash FROM {self.nodes} WHERE {where}",
-                    [v for node in wanted for v in node])
-        found = {(int(h), int(i)): bytes.fromhex(v) for h, i, v in cur.fetchall()}
-        missing = [n for n in wanted if n not in found]
-        if missing:
-            raise ChainBroken(f"the audit tree lacks its stored nodes {missing}: "
-                              "the chain tables were changed; run `madoguchi audit verify`")
-        return found
 
     def unchained_after(self, cur: Cursor, position: int, limit: int) -> list[tuple[Any, ...]]:
         """Raw rows ``(position, originator_id, version, topic, state)`` after ``position``."""

@@ -121,16 +121,25 @@ class ChainedPostgresApplicationRecorder(_Chained, PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """One pipelined round trip reads the chain's head and frontier under the
+        table lock and inserts the events; a second writes the chain and commits."""
         if not stored_events:
             return []
-        with (self.datastore.get_connection() as conn, conn.transaction(),
-              conn.cursor(row_factory=tuple_row) as curs):
-            with conn.pipeline():
+        chain = self.chain
+        with self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
+            with (conn.cursor(row_factory=tuple_row) as curs, conn.cursor(row_factory=tuple_row) as head,
+                  conn.cursor(row_factory=tuple_row) as frontier, conn.cursor(row_factory=tuple_row) as older):
                 self._lock_table(curs)  # LOCK TABLE … IN EXCLUSIVE MODE: positions in commit order
                 self._notify_channel(curs)
+                head.execute(chain.last_sql())
+                frontier.execute(chain.frontier_sql())
+                older.execute(f"SELECT 1 FROM {chain.events} LIMIT 1")
                 PostgresAggregateRecorder._insert_stored_events(self, curs, stored_events)
-            ids = [int(row[0]) for row in curs.fetchall()]
-            self.chain.append(_PgCursor(curs), _notifications(ids, stored_events), self.checkpoints)
+                pipeline.sync()
+                ids = [int(row[0]) for row in curs.fetchall()]
+                chain.extend(_PgCursor(curs), chain.entry_of(head.fetchone()), chain.frontier_of(frontier.fetchall()),
+                             _notifications(ids, stored_events), self.checkpoints,
+                             older_events=older.fetchone() is not None)
         return ids
 
     def seal(self) -> int:
