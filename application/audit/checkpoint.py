@@ -59,6 +59,14 @@ class MalformedCheckpoint(ValueError):
     """A checkpoint or proof document that is not well-formed."""
 
 
+def json_document(text: str) -> Any:
+    """The JSON of a checkpoint or proof file, or ``MalformedCheckpoint``."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise MalformedCheckpoint(f"not JSON: {e}") from None
+
+
 def checkpoint_message(tree_size: int, root_hex: str, time: str) -> bytes:
     return f"{MESSAGE_PREFIX}\n{tree_size}\n{root_hex}\n{time}\n".encode()
 
@@ -120,10 +128,7 @@ class Checkpoint:
 
     @classmethod
     def loads(cls, text: str) -> Checkpoint:
-        try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as e:
-            raise MalformedCheckpoint(f"not JSON: {e}") from None
+        return cls.from_json(json_document(text))
 
 
 def sign_checkpoint(signer: CheckpointSigner, tree_size: int, root: bytes, at: datetime) -> Checkpoint:
@@ -195,10 +200,7 @@ class InclusionProof:
 
     @classmethod
     def loads(cls, text: str) -> InclusionProof:
-        try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as e:
-            raise MalformedCheckpoint(f"not JSON: {e}") from None
+        return cls.from_json(json_document(text))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from application.audit.checkpoint import (
     SignedTreeHead,
     _count,
     _hash_hex,
+    json_document,
 )
 from application.audit.merkle import verify_consistency
 
@@ -60,10 +61,7 @@ class ConsistencyProof:
 
     @classmethod
     def loads(cls, text: str) -> ConsistencyProof:
-        try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as e:
-            raise MalformedCheckpoint(f"not JSON: {e}") from None
+        return cls.from_json(json_document(text))
 
 
 def check_consistency(

@@ -65,15 +65,6 @@ class ChainSnapshot(Protocol):
 class ChainStore(Protocol):
     def snapshot(self) -> AbstractContextManager[ChainSnapshot]: ...
 
-    def note_checkpoint(
-        self, origin: str, *, verify: bool = True
-    ) -> tuple[NoteCheckpoint | None, VerifyReport | None]:
-        """``checkpoint`` as a C2SP tlog-checkpoint signed note for ``origin``."""
-        cp, report = self.checkpoint(verify=verify)
-        if cp is None:
-            return None, report
-        return sign_note(self.signer, origin, cp.tree_size, bytes.fromhex(cp.root)), report  # type: ignore[arg-type]
-
     def seal(self) -> int:
         """Chain every stored event of a store written before chaining (once);
         return how many were chained."""

@@ -22,3 +22,20 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 def witness(checkpoint: Path, state: Path, *extra: str) -> subprocess.CompletedProcess:
     return run(["madoguchi", "audit", "witness", "--state", str(state), str(checkpoint), *extra], state.parent)
+
+
+def witnessed_start(cli, container, clock, files: Path, workdir: Path, cosigned: str) -> Path:
+    """The city's log, its public key (``files/city.pem``), its first checkpoint
+    (``files/old.note``) and a witness that has cosigned it (into
+    ``files/<cosigned>``). Returns the witness's state directory."""
+    from tests.audit.insider import fill
+
+    fill(container, clock, 3)
+    cli("audit", "public-key", "--out", files / "city.pem")
+    cli("audit", "checkpoint", "--note", "--out", files / "old.note")
+    state = workdir / "witness" / "state"
+    state.parent.mkdir()
+    first = witness(files / "old.note", state, "--log-key", str(files / "city.pem"), "--name", WITNESS,
+                    "--out", str(files / cosigned))
+    assert first.returncode == 0, first.stderr
+    return state

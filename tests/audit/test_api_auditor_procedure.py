@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.audit.insider import Insider, fill
-from tests.audit.outsiders import WITNESS, run, witness
+from tests.audit.insider import Insider
+from tests.audit.outsiders import run, witness, witnessed_start
 from tests.builders import populate
 
 pytestmark = pytest.mark.slow
@@ -32,14 +32,7 @@ def test_the_auditor_follows_the_documented_procedure_from_a_fresh_directory(
     cli, container, clock, settings, files: Path, tmp_path: Path
 ):
     # the city: two cosigned checkpoints, a consistency proof, an inclusion proof, the export
-    fill(container, clock, 3)
-    cli("audit", "public-key", "--out", files / "city.pem")
-    cli("audit", "checkpoint", "--note", "--out", files / "old.note")
-    state = tmp_path / "witness" / "state"
-    state.parent.mkdir()
-    first = witness(files / "old.note", state, "--log-key", str(files / "city.pem"), "--name", WITNESS,
-                    "--out", str(files / "checkpoint-old.note"))
-    assert first.returncode == 0, first.stderr
+    state = witnessed_start(cli, container, clock, files, tmp_path, "checkpoint-old.note")
     populate(container, clock, 2)
     cli("audit", "checkpoint", "--note", "--out", files / "new.note")
     cli("audit", "consistency", files / "checkpoint-old.note", files / "new.note",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.audit.insider import Insider, fill
-from tests.audit.outsiders import WITNESS, witness
+from tests.audit.insider import Insider
+from tests.audit.outsiders import witness, witnessed_start
 from tests.builders import populate
 
 pytestmark = pytest.mark.slow
@@ -18,13 +18,7 @@ pytestmark = pytest.mark.slow
 def test_the_witness_refuses_a_forked_history_and_keeps_its_last_checkpoint(
     cli, container, clock, settings, files: Path, tmp_path: Path
 ):
-    fill(container, clock, 3)
-    cli("audit", "public-key", "--out", files / "city.pem")
-    cli("audit", "checkpoint", "--note", "--out", files / "old.note")
-    state = tmp_path / "w" / "state"
-    state.parent.mkdir()
-    assert witness(files / "old.note", state, "--log-key", str(files / "city.pem"), "--name", WITNESS,
-                   "--out", str(files / "old.cosigned")).returncode == 0
+    state = witnessed_start(cli, container, clock, files, tmp_path, "old.cosigned")
     kept = (state / "checkpoint").read_text()
 
     insider = Insider(settings)  # an insider with the key rewrites history and re-signs
