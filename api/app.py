@@ -12,20 +12,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api.attachment_downloads import attachment_downloads
-from api.attachments import attachments
+from api.applications.attachment_downloads import attachment_downloads
+from api.applications.attachments import attachments
+from api.applications.confirm_email_page import confirm_email_page
+from api.applications.documents import documents
+from api.applications.notification_jobs import MailLoop
 from api.composition import Container
-from api.documents import documents
-from api.exports import dashboard_exports
-from api.graphql.context import ApiContext
-from api.graphql.errors import unavailable
-from api.graphql.hardening import GraphQLLimits
-from api.graphql.http import CodedGraphQLRouter
+from api.counter.interview_forms import interview_forms
+from api.dx.exports import dashboard_exports
 from api.graphql.schema import build_schema
-from api.interview_forms import interview_forms
-from api.notification_jobs import MailLoop
-from api.payment_webhooks import payment_webhooks
-from api.request_ids import RequestIds
+from api.graphql.shared.context import ApiContext
+from api.graphql.shared.errors import unavailable
+from api.graphql.shared.hardening import GraphQLLimits
+from api.graphql.shared.http import CodedGraphQLRouter
+from api.payments.webhooks import payment_webhooks
+from api.shared.request_ids import RequestIds
 
 log = logging.getLogger("madoguchi.api")
 READY_MAX_LAG = 10_000
@@ -42,7 +43,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         mail = None
         if follow:
             container.start_projections()
-            if settings.mail_send_interval:  # the outbox sender (api/notification_jobs.py)
+            if settings.mail_send_interval:  # the outbox sender (api/applications/notification_jobs.py)
                 mail = MailLoop(container, settings.mail_send_interval).start()
         yield
         if mail is not None:
@@ -88,6 +89,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     app.include_router(documents(container))  # issued documents and download links
     app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))
+    app.include_router(confirm_email_page(container))  # the link of the confirmation e-mail
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -192,7 +192,7 @@ def audit_prove(
 
     A third party checks it against a checkpoint (audit check-proof, or docs/security.md)."""
     from application.audit.checkpoint import check_proof
-    from domain.errors import DomainError
+    from domain.shared.errors import DomainError
 
     cp = _read_checkpoint(checkpoint) if checkpoint else None
     if cp is not None:
@@ -297,7 +297,7 @@ def audit_consistency(
     it is checked against both checkpoints. Exit 1 if the history was rewritten."""
     from application.audit.checkpoint import MalformedCheckpoint
     from application.audit.consistency import ConsistencyProof, check_consistency
-    from domain.errors import DomainError
+    from domain.shared.errors import DomainError
 
     older, newer = _read_checkpoint(old), _read_checkpoint(new)
     verifier = _read_verifier(public_key) if public_key else None

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from application.audit.merkle import Frontier, leaf_hash
+from domain.audit.merkle import Frontier, leaf_hash
 
 GENESIS = bytes(32)
 

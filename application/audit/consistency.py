@@ -18,7 +18,7 @@ from application.audit.checkpoint import (
     _hash_hex,
     json_document,
 )
-from application.audit.merkle import verify_consistency
+from domain.audit.merkle import verify_consistency
 
 
 @dataclass(frozen=True)

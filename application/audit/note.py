@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from application.audit.checkpoint import Checkpoint, MalformedCheckpoint
-from application.audit.merkle import HASH_SIZE
+from domain.audit.merkle import HASH_SIZE
 
 ED25519 = 0x01
 COSIGNATURE_V1 = 0x04

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 
 from application.audit.chain import GENESIS, StoredRecord, canonical, chain_step
 from application.audit.checkpoint import SignatureVerifier, SignedTreeHead
-from application.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
 from application.audit.note import RawKeyVerifier
 from application.audit.verify import BAD_SIGNATURE, REPLACED, Finding, VerifyReport, compare_checkpoints
 from application.audit.witness import missing_cosignatures
+from domain.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
 
 
 def verify_export(

@@ -21,13 +21,13 @@ from application.audit.checkpoint import (
     sign_checkpoint,
 )
 from application.audit.consistency import ConsistencyProof
-from application.audit.merkle import consistency_proof, inclusion_proof, root_at
 from application.audit.note import ED25519, NoteCheckpoint, RawKeyVerifier, sign_note, vkey
 from application.audit.verify import ChainEntry, VerifyReport, verify_log
 from application.audit.witness import missing_cosignatures
-from application.eventlog import CityLog
-from application.ports import Clock
-from domain.errors import NotFound, ValidationFailed
+from application.shared.eventlog import CityLog
+from application.shared.ports import Clock
+from domain.audit.merkle import consistency_proof, inclusion_proof, root_at
+from domain.shared.errors import NotFound, ValidationFailed
 
 
 class ChainSnapshot(Protocol):

@@ -32,7 +32,7 @@ from datetime import datetime
 
 from application.audit.chain import GENESIS, ChainEntry, StoredRecord, canonical, chain_step
 from application.audit.checkpoint import SignatureVerifier, SignedTreeHead
-from application.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
+from domain.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
 
 # kinds of findings
 MISSING = "missing"  # a chained event is gone (deleted from the middle)

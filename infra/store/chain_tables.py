@@ -23,8 +23,8 @@ from eventsourcing.persistence import PersistenceError
 
 from application.audit.chain import ChainEntry, StoredRecord, extend_chain
 from application.audit.checkpoint import Checkpoint, CheckpointSigner, sign_checkpoint
-from application.audit.merkle import frontier_nodes
-from application.ports import Clock
+from application.shared.ports import Clock
+from domain.audit.merkle import frontier_nodes
 
 
 class UnsealedStore(PersistenceError):

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from application.audit.consistency import ConsistencyProof, check_consistency
-from application.audit.merkle import MemoryTree, consistency_proof, inclusion_proof
-from domain.errors import ValidationFailed
+from domain.audit.merkle import MemoryTree, consistency_proof, inclusion_proof
+from domain.shared.errors import ValidationFailed
 from tests.audit.insider import Insider, fill
 
 # --- RFC 9162, independently --------------------------------------------------------------

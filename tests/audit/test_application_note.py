@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from application.audit.checkpoint import MalformedCheckpoint
 from application.audit.consistency import ConsistencyProof
-from application.audit.merkle import MemoryTree, consistency_proof, leaf_hash
 from application.audit.note import (
     COSIGNATURE_V1,
     ED25519,
@@ -25,6 +24,7 @@ from application.audit.note import (
     vkey,
 )
 from application.audit.witness import witness
+from domain.audit.merkle import MemoryTree, consistency_proof, leaf_hash
 from infra.audit_keys import AuditKeyError, Ed25519Signer, Ed25519Verifier
 
 ORIGIN = "shimotsuke.example/audit"

@@ -16,7 +16,7 @@ from application.audit.verify import (
     NODES,
     VerifyReport,
 )
-from domain.procedures import Procedure, procedure_id
+from domain.catalogue.procedures import Procedure, procedure_id
 from infra.audit_keys import Ed25519Signer
 from infra.settings import Settings
 from tests.audit.insider import Insider, fill

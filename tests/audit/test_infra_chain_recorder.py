@@ -14,8 +14,8 @@ from eventsourcing.domain import Aggregate
 
 from api.composition import build_container
 from application.audit.verify import FORGED
-from domain.errors import Conflict
-from domain.procedures import Procedure, procedure_id
+from domain.catalogue.procedures import Procedure, procedure_id
+from domain.shared.errors import Conflict
 from infra.settings import Settings
 from infra.store.chain_tables import ChainBroken, UnsealedStore
 from infra.store.events import event_store_env

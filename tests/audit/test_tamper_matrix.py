@@ -120,7 +120,7 @@ def fork_with_the_key(c: Case) -> tuple[str, int]:
 
 
 def populate_one(c: Case) -> None:
-    from domain.procedures import Procedure, procedure_id
+    from domain.catalogue.procedures import Procedure, procedure_id
     from tests.builders import ADMIN, PROCEDURE, ctx
 
     procedure = c.container.log.load(Procedure, procedure_id(PROCEDURE), "procedure")
