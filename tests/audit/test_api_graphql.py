@@ -170,3 +170,14 @@ def test_a_witness_asks_the_graphql_api_for_the_consistency_proof(
                                  "--graphql", "http://city.example/graphql", "--token", auditor])
     assert second.exit_code == 0, second.output
     assert (state / "checkpoint").read_text().startswith(f"{origin}\n{new.to_size}\n")
+
+
+def test_a_write_on_a_broken_chain_is_refused_with_a_coded_error(gql: Gql, container: Container, catalogue,
+                                                                  settings):
+    from tests.audit.insider import Insider
+
+    Insider(settings).execute("DELETE FROM {nodes}")
+    result = gql(SUBMIT, input=submission(contactEmail="hanako@example.jp"))
+    extensions = error(result)
+    assert (extensions["code"], extensions["retryable"]) == ("UNAVAILABLE", False), result
+    assert "audit" in result["errors"][0]["message"] and extensions["messageJa"]
