@@ -26,6 +26,9 @@ from api.graphql.shared.errors import unavailable
 from api.graphql.shared.hardening import GraphQLLimits
 from api.graphql.shared.http import CodedGraphQLRouter
 from api.payments.webhooks import payment_webhooks
+from api.shared.body_guard import BodyGuard
+from api.shared.forwarded import TrustedProxies, parse_proxies
+from api.shared.individual_numbers import HttpIndividualNumberGuard
 from api.shared.request_ids import RequestIds
 
 log = logging.getLogger("madoguchi.api")
@@ -35,8 +38,6 @@ READY_MAX_LAG = 10_000
 def create_app(container: Container, *, run_projections: bool | None = None) -> FastAPI:
     settings = container.settings
     follow = settings.run_projections if run_projections is None else run_projections
-    container.verifier  # noqa: B018 — a bad JWKS file stops start-up, not the first request
-    container.rate_limits  # noqa: B018 — built once, before requests race to build it
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -55,10 +56,17 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         description="行かない・待たない・書かない窓口 — the city's online counter",
         lifespan=lifespan,
         docs_url=None if settings.env == "production" else "/docs",
+        openapi_url=None if settings.env == "production" else "/openapi.json",
         redoc_url=None,
     )
 
     app.add_middleware(RequestIds)  # X-Request-ID / X-Correlation-ID: recorded and echoed
+    # no individual number in a query parameter or a stored header (GraphQL arguments: the schema's guard)
+    app.add_middleware(HttpIndividualNumberGuard)
+    # body size and JSON depth / integers / text, before any route parses a body
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
+    # outermost: the client address, X-Forwarded-For only from MADOGUCHI_TRUSTED_PROXIES
+    app.add_middleware(TrustedProxies, proxies=parse_proxies(settings.trusted_proxies))
 
     async def get_context(connection: HTTPConnection) -> ApiContext:
         """For HTTP requests and WebSockets alike (a WebSocket may also sign in

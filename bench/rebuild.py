@@ -6,7 +6,7 @@ Generates a city log fast (applications saved many per transaction through the
 real domain and event store), then measures in one run, per backend:
   raw  = select_notifications + decode of every event (the floor of any rebuild)
   full = ``rebuild --all`` of every read model: one shared pass over the log
-         (application/projection/rebuild.py) feeding each new generation
+         (ProjectionEngine.rebuild_many) feeding each new generation
 and prints full/raw as a ratio (target >= 0.5). Read models are the
 projections with tables; the payment process (a process manager, no tables)
 is not rebuilt here.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from application.projection.rebuild import REBUILD_BATCH_SIZE, rebuild_many
+from application.projection.rebuild import REBUILD_BATCH_SIZE
 from bench.common import backend_name, container_for, fresh_settings, generate, parser, verdict
 
 
@@ -41,7 +41,7 @@ def read_models(container) -> list[str]:
 def rebuild_rate(container) -> float:
     head = container.log.head()
     t0 = time.perf_counter()
-    rebuild_many(container.engine, read_models(container), grace=0)
+    container.engine.rebuild_many(read_models(container), grace=0)
     return head / (time.perf_counter() - t0)
 
 

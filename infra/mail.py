@@ -7,7 +7,8 @@
   is written as an RFC 5322 ``.eml`` file under ``<data_dir>/mail``.
 
 Both build the same message (:func:`build_message`): UTF-8, MIME headers,
-the Japanese subject encoded-word encoded. Errors are raised as
+CRLF line ends, the Japanese subject (and any Japanese display name) as RFC 2047
+encoded-words of at most 75 characters (:mod:`infra.mail_headers`). Errors are raised as
 ``MailUndeliverable`` with a message that names no address.
 """
 
@@ -22,15 +23,16 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from application.shared.ports import MailUndeliverable
+from infra.mail_headers import POLICY
 
 _TRUE = ("1", "true", "yes", "on")
 
 
 def build_message(*, sender: str, recipient: str, subject: str, body: str, message_id: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = recipient
-    message["Subject"] = subject  # non-ASCII: RFC 2047 encoded-words on output
+    message["Subject"] = subject  # non-ASCII: RFC 2047 encoded-words of ≤ 75 characters (infra/mail_headers.py)
     message["Date"] = format_datetime(localtime())
     message["Message-ID"] = f"<{message_id}>"
     message.set_content(body, charset="utf-8")

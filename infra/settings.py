@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -30,12 +31,22 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     rate_limit_anonymous_submissions: str = "10/min"
     rate_limit_ticket_issuing: str = "30/min"
+    rate_limit_anonymous_uploads: str = "20/min"  # POST /attachments without a token
+    # the trust boundary (docs/security.md): reverse proxies whose X-Forwarded-For is
+    # believed (IPs or networks, comma-separated; none by default), the largest
+    # request body of /graphql, webhooks and JSON routes, and the deepest JSON nesting
+    trusted_proxies: str = ""
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    max_json_depth: int = Field(32, ge=4, le=1000)
     read_wait_timeout: float = Field(2.0, gt=0, le=30)
     projection_batch_size: int = Field(500, ge=1, le=10_000)
     projection_poll_interval: float = Field(0.05, gt=0, le=5)
     log_level: str = "INFO"
     max_recalls: int = Field(2, ge=0, le=10)  # counter visits: recalls before a no-show
     turn_near_ahead: int = Field(3, ge=0, le=100)  # counter visits: `turnNear` when ≤ N are ahead
+    # the counter's 手続きナビ rules, a JSON file (infra/counter_rules.py); unset: the
+    # demo city's outside production, none in production
+    counter_rules: Path | None = None
     # issued documents: lifetime of a signed download link, in seconds (docs/security.md)
     download_link_ttl: int = Field(300, ge=10, le=3600)
     # personal data: master key (base64 of 32 bytes; a dev key file outside
@@ -96,7 +107,16 @@ class Settings(BaseSettings):
             raise ValueError(f"MADOGUCHI_JWT_SECRET needs at least {MIN_JWT_SECRET_LENGTH} characters")
         return value or None
 
-    @field_validator("rate_limit_anonymous_submissions", "rate_limit_ticket_issuing")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError names the bad entry
+        return value
+
+    @field_validator("rate_limit_anonymous_submissions", "rate_limit_ticket_issuing",
+                     "rate_limit_anonymous_uploads")
     @classmethod
     def _a_rate(cls, value: str) -> str:
         Rate.parse(value)

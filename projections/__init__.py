@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.projection.base import Projection
+from application.projection.base import ReadModel
 from application.shared.ports import PersonalDataVault
 
 
-def all_projections(vault: PersonalDataVault, duplicate_key: bytes | None = None) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, duplicate_key: bytes | None = None) -> list[ReadModel]:
     from projections.applications.inbox import DepartmentInbox
     from projections.applications.issued_documents import IssuedDocuments
     from projections.applications.messages import ApplicationMessages

@@ -15,7 +15,7 @@ from application.projection.reading import ReadSession, read_session
 from application.shared.results import CommandResult
 from domain.applications.status import STAFF_STATUSES, Status
 from domain.catalogue.procedures import Procedure
-from domain.payments.payment import fee_for
+from domain.payments.fees import fee_for
 from domain.shared.context import Actor, CommandContext
 from infra.clock import ManualClock
 

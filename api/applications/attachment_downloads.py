@@ -27,7 +27,7 @@ def attachment_downloads(container: Container) -> APIRouter:
 
     def read(ctx: CommandContext, application_id: str, blob: str) -> AttachmentFile:
         application = container.applications.get(application_id)
-        found = read_attachment(container.blob_store, ctx.actor, application, blob)
+        found = read_attachment(container.blob_store, container.storage.cipher, ctx.actor, application, blob)
         if ctx.actor.role != "citizen":  # shown to someone other than its data subject
             container.audit_trail.record_view(ctx, operation=DOWNLOAD, fields=["attachments"],
                                               records=[(str(application.id), application.data_subject)])

@@ -12,8 +12,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.composition import Container
-from application.applications.attachments import MAX_REQUEST_BYTES, AttachmentService
+from api.shared.rate_limit import RATE_LIMITED
+from application.applications.attachments import MAX_REQUEST_BYTES, OPERATION, AttachmentService
 from domain.shared.errors import DomainError, ValidationFailed
+from infra.rate_limit import retry_after_seconds
 
 PATH = "/attachments"
 
@@ -47,15 +49,26 @@ def too_large_response() -> JSONResponse:
                          "message_ja": "ファイルが大きすぎます"}, status_code=413)
 
 
+def rate_limited_response(wait: float) -> JSONResponse:
+    seconds = retry_after_seconds(wait)
+    return JSONResponse({"code": RATE_LIMITED, "message": f"too many uploads; retry in {seconds}s",
+                         "message_ja": f"アップロードが多すぎます。{seconds}秒後に再試行してください",
+                         "retryAfter": seconds, "retryable": True},
+                        status_code=429, headers={"Retry-After": str(seconds)})
+
+
 def attachments(container: Container) -> APIRouter:
     router = APIRouter()
 
     @router.post(PATH, status_code=201)
     async def upload_attachment(request: Request, name: str = "", procedure: str | None = None,
                                 field: str | None = None) -> JSONResponse:
-        service = AttachmentService(container.blob_store, container.catalogue)
+        service = AttachmentService(container.blob_store, container.catalogue, container.storage.cipher)
         try:
             actor = container.verifier.caller(request.headers.get("authorization")).actor
+            wait = container.rate_limits.check(OPERATION, actor, request.client.host if request.client else None)
+            if wait:
+                return rate_limited_response(wait)
             body = await read_limited(request, MAX_REQUEST_BYTES)
             if body is None:
                 return too_large_response()

@@ -1,24 +1,17 @@
 """Sending due notifications as ``serve`` and the CLI run it: candidates from the
-``notifications`` read model (caught up first), sent by the NotificationService."""
+``notifications`` read model (caught up first; api/composition/applications.py),
+sent by the NotificationService."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from api.composition import Container
-from application.projection.reading import read_session
-from projections.applications import notifications as model
 
 log = logging.getLogger("madoguchi.notifications")
-
-
-def due_ids(container: Container, now: datetime) -> list[str]:
-    with read_session(container.views, container.projections) as session:
-        return model.due_notifications(session, now.astimezone(UTC).isoformat())
 
 
 def run_send_due(container: Container, *, catch_up: bool = True) -> dict[str, Any]:

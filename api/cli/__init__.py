@@ -11,6 +11,8 @@ from rich.markup import escape
 
 from api.cli.demo import load_demo
 from api.composition import Container, build_container
+from api.shared.auth import JwksError
+from infra.counter_rules import CounterRulesError
 from infra.crypto.master_key import MasterKeyError
 from infra.settings import Settings
 from infra.wiring import UnsafeDurability
@@ -27,7 +29,7 @@ def open_container() -> Container:
     )
     try:
         return build_container(settings)
-    except (MasterKeyError, UnsafeDurability) as e:  # refuse to start, clearly
+    except (MasterKeyError, UnsafeDurability, CounterRulesError, JwksError) as e:  # refuse to start, clearly
         console.print(f"[red]{escape(str(e))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -62,6 +64,7 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            proxy_headers=False,  # X-Forwarded-For: only from MADOGUCHI_TRUSTED_PROXIES (api/shared/forwarded.py)
         )
     finally:
         container.close()

@@ -156,7 +156,6 @@ def projections_rebuild(
 def _rebuild_together(container, names: list[str], progress: Progress) -> None:
     """One shared pass over the log feeds every projection's new generation."""
     from application.projection.engine import ProjectionFailed
-    from application.projection.rebuild import rebuild_many
 
     task = progress.add_task(", ".join(names) if len(names) < 4 else f"{len(names)} projections",
                              total=container.log.head() or 1, rate=0.0)
@@ -167,7 +166,7 @@ def _rebuild_together(container, names: list[str], progress: Progress) -> None:
         progress.update(task, completed=position, total=max(head, 1), rate=rate)
 
     try:
-        generations = rebuild_many(container.engine, names, progress=report)
+        generations = container.engine.rebuild_many(names, progress=report)
     except ProjectionFailed as e:
         progress.console.print(f"[red]{e}; the others switched[/red]")
         raise typer.Exit(1) from None

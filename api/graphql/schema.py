@@ -28,7 +28,8 @@ from api.graphql.payments.resolvers import PaymentMutation, PaymentQuery
 from api.graphql.privacy.resolvers import PrivacyMutation, RedactIndividualNumbers
 from api.graphql.shared.hardening import GraphQLLimits, hardening_extensions
 from api.graphql.shared.http import is_valid_subscription
-from api.shared.rate_limit import RateLimitExtension
+from api.shared.individual_numbers import IndividualNumberGuard
+from api.shared.rate_limit import OneMutationForAnonymous, RateLimitExtension
 
 # One module per capability; each contributes its queries and mutations here.
 Query = merge_types("Query", (CatalogueQuery, ApplicationQuery, TamperEvidenceQuery, AuditQuery, VisitQuery,
@@ -38,7 +39,7 @@ Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation, Visi
                                        PaymentMutation, DashboardMutation, TemplateMutation, ThreadMutation,
                                        NotificationMutation, DocumentMutation, InterviewMutation,
                                        ReservationMutation))
-# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/counter/live.py)
+# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/shared/live.py)
 Subscription = merge_types("Subscription", (VisitSubscription,))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
@@ -65,7 +66,8 @@ def build_schema(production: bool = False, limits: GraphQLLimits | None = None) 
     return MadoguchiSchema(
         query=Query, mutation=Mutation, subscription=Subscription,
         # first, so it sees every error last: no individual number is ever echoed
-        extensions=[RedactIndividualNumbers, *hardening_extensions(production, limits), RateLimitExtension],
+        extensions=[RedactIndividualNumbers, *hardening_extensions(production, limits), OneMutationForAnonymous,
+                    RateLimitExtension, IndividualNumberGuard],
     )
 
 

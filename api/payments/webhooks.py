@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.composition import Container
-from application.payments.service import (
+from application.payments.webhooks import (
     WEBHOOK_TYPES,
     InvalidSignature,
     ProviderEvent,

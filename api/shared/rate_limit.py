@@ -15,6 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationType,
+    SelectionSetNode,
+    get_operation_ast,
+)
 from strawberry.extensions import SchemaExtension
 
 from domain.shared.context import Actor
@@ -22,6 +32,7 @@ from infra.rate_limit import Rate, TokenBuckets
 from infra.settings import Settings
 
 RATE_LIMITED = "RATE_LIMITED"
+ONE_MUTATION = "ONE_MUTATION_PER_REQUEST"
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ RATE_LIMITS: tuple[RateRule, ...] = (
     RateRule("issueTicket", frozenset({"anonymous", "citizen"}), "rate_limit_ticket_issuing"),
     # each challenge is an event: anonymous callers get the submissions' rate
     RateRule("signingChallenge", frozenset({"anonymous"}), "rate_limit_anonymous_submissions"),
+    # an HTTP route, not a GraphQL field: api/applications/attachments.py checks it
+    RateRule("POST /attachments", frozenset({"anonymous"}), "rate_limit_anonymous_uploads"),
 )
 LIMITED_OPERATIONS = frozenset(rule.operation for rule in RATE_LIMITS)
 
@@ -88,3 +101,44 @@ class RateLimitExtension(SchemaExtension):
         if info.path.prev is None and info.field_name in LIMITED_OPERATIONS:
             info.context.rate_limit(info.field_name)
         return _next(root, info, *args, **kwargs)
+
+
+def _root_fields(selections: SelectionSetNode, fragments: dict[str, Any], seen: frozenset[str] = frozenset()) -> int:
+    """How many root fields a selection set asks for (through fragments too)."""
+    count = 0
+    for node in selections.selections:
+        if isinstance(node, FieldNode):
+            count += node.name.value != "__typename"
+        elif isinstance(node, InlineFragmentNode):
+            count += _root_fields(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments \
+                and node.name.value not in seen:
+            count += _root_fields(fragments[node.name.value].selection_set, fragments,
+                                  seen | {node.name.value})
+    return count
+
+
+class OneMutationForAnonymous(SchemaExtension):
+    """An anonymous request holds at most one mutation (aliases included), so a
+    rate limit can never refuse the tenth alias after nine were recorded and
+    answer ``data: null`` for them all: the whole request is refused with
+    ``ONE_MUTATION_PER_REQUEST`` before anything runs. Signed-in callers may send several."""
+
+    def on_execute(self) -> Any:
+        ec = self.execution_context
+        document = ec.graphql_document
+        operation = get_operation_ast(document, ec.operation_name) if document else None
+        if operation is not None and operation.operation is OperationType.MUTATION and self._anonymous():
+            fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+            if _root_fields(operation.selection_set, fragments) > 1:
+                ec.result = ExecutionResult(None, [GraphQLError(
+                    "an anonymous request may hold one mutation; send them one by one",
+                    extensions={"code": ONE_MUTATION, "retryable": False,
+                                "messageJa": "ログインせずに送れる操作は1リクエストに1つです"})])
+        yield
+
+    def _anonymous(self) -> bool:
+        try:
+            return self.execution_context.context.actor.role == "anonymous"
+        except Exception:  # a bad token: the resolvers answer UNAUTHENTICATED
+            return False

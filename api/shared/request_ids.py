@@ -14,13 +14,18 @@ from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 
+from domain.privacy.individual_number import contains_individual_number
+
 REQUEST_ID = "x-request-id"
 CORRELATION_ID = "x-correlation-id"
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
 
 
 def clean_id(value: str | None) -> str | None:
-    return value if value is not None and _SAFE.fullmatch(value) else None
+    """``value`` when it is a plain token holding no individual number, else None."""
+    if value is None or not _SAFE.fullmatch(value) or contains_individual_number(value):
+        return None
+    return value
 
 
 class RequestIds:

@@ -25,9 +25,9 @@ from uuid import UUID
 from application.applications.email_confirmation import EmailConfirmationService
 from application.applications.notification_templates import RenderedMail, render, status_notified
 from application.catalogue.service import CatalogueService
-from application.projection.base import Projection, Tables, ViewStoreUnavailable
+from application.projection.base import ProcessManager, ViewStoreUnavailable
 from application.shared.eventlog import CityLog
-from application.shared.ports import Clock, MailSender, MailUndeliverable, ViewCursor
+from application.shared.ports import Clock, MailSender, MailUndeliverable
 from domain.applications.application import (
     Application,
     ApplicationApproved,
@@ -59,23 +59,16 @@ def _load_application(log_: CityLog, application_id: str) -> Application:
     return log_.load(Application, UUID(application_id), "application")
 
 
-class NotificationProcess(Projection):
+class NotificationProcess(ProcessManager):
     name = "notification_process"
-    lane = "processes"  # records events: followed apart from the read models
     version = 1
     handles = STATUS_EVENTS
-    tables = ()
 
     def __init__(self, log_: CityLog, clock: Clock) -> None:
         self.log = log_
         self.clock = clock
 
-    def create(self, cur: ViewCursor, t: Tables) -> None:
-        """No tables: the position in ``projection_state`` is all it keeps."""
-
-    def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
-        if t.namespace:  # building an audit snapshot of the past: never act
-            return
+    def handle(self, event: Any, position: int) -> None:
         now = self.clock.now()
         if event.timestamp < now - NOTIFY_WITHIN:  # old news: never mail about the past
             return

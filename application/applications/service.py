@@ -15,10 +15,13 @@ from application.shared.results import CommandResult
 from domain.applications.application import Application
 from domain.applications.identity import IdentityAssertion, IdentityRejected, SigningChallenge
 from domain.applications.threads import ApplicationThread, thread_id
-from domain.shared.context import CommandContext
+from domain.privacy.individual_number import application_subject, citizen_subject
+from domain.shared.context import Actor, CommandContext
 from domain.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 STAFF_CHANNELS = ("counter", "mail")
+# a check run before completion (e.g. the payments capability's "fee paid"): raises to refuse
+CompletionGuard = Callable[[CommandContext, Application], None]
 
 
 class ApplicationService:
@@ -28,6 +31,8 @@ class ApplicationService:
         catalogue: CatalogueService,
         new_id: Callable[[], UUID] = uuid4,
         signature_verifier: SignatureVerifier | None = None,
+        completion_guards: Sequence[CompletionGuard] = (),
+        bind_attachments: Callable[[Actor, str, str | None, Any], Any] | None = None,
     ) -> None:
         self.log = log
         self.catalogue = catalogue
@@ -35,9 +40,11 @@ class ApplicationService:
         # online identity (JPKI): None when no trust anchors are configured
         self.signature_verifier = signature_verifier
         self.challenges = SigningChallenges(log, catalogue)
-        # checks run before completion (e.g. the payments capability's "fee paid");
-        # registered by the composition root, so this layer knows none of them
-        self.completion_guards: list[Callable[[CommandContext, Application], None]] = []
+        # given by the composition root, so this capability knows none of them
+        self.completion_guards: tuple[CompletionGuard, ...] = tuple(completion_guards)
+        # binds attached uploads to the application (attachments.AttachmentService.bind):
+        # (actor, data subject, owner, answers) → answers
+        self.bind_attachments = bind_attachments
 
     def submit(
         self,
@@ -79,9 +86,11 @@ class ApplicationService:
                 )
             challenge, identity = self._verify(ctx, procedure.code, procedure.form_version(form_version).version,
                                                answers, Signature.parse(signature))
+        application_id = self.new_id()
+        answers = self._bound(ctx, application_subject(application_id), applicant_subject, answers)
         application = Application.submit(
             ctx,
-            id=self.new_id(),
+            id=application_id,
             procedure=procedure,
             form_version=form_version,
             channel=channel,
@@ -99,6 +108,12 @@ class ApplicationService:
         except Conflict:  # another submission used the nonce first
             raise IdentityRejected("CHALLENGE_REPLAYED") from None
         return CommandResult(str(application.id), position)
+
+    def _bound(self, ctx: CommandContext, data_subject: str, applicant_subject: str | None, answers: Any) -> Any:
+        if self.bind_attachments is None or not isinstance(answers, dict):
+            return answers
+        owner = citizen_subject(applicant_subject) if applicant_subject else None
+        return self.bind_attachments(ctx.actor, data_subject, owner, answers)
 
     def _verify(
         self, ctx: CommandContext, procedure_code: str, form_version: int, answers: Any,
@@ -153,7 +168,8 @@ class ApplicationService:
     ) -> CommandResult:
         def resubmit(application: Application) -> None:
             procedure = self.catalogue.get_procedure(application.procedure_code)
-            application.resubmit(ctx, procedure, answers)
+            bound = self._bound(ctx, application.data_subject, application.applicant_subject, answers)
+            application.resubmit(ctx, procedure, bound)
 
         return self._act(ctx, "resubmitApplication", application_id, resubmit)
 

@@ -30,6 +30,9 @@ class CatalogueService:
     def department_exists(self, code: str) -> bool:
         return self.log.exists(department_id(code))
 
+    def get_department(self, code: str) -> Department:
+        return self.log.load(Department, department_id(code), f"department {code}")
+
     # -- procedures --------------------------------------------------------
     def define_procedure(self, ctx: CommandContext, **definition: Any) -> CommandResult:
         authorize(ctx.actor, "defineProcedure", department=definition.get("department"))

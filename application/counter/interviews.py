@@ -10,7 +10,7 @@ the visit to the next department's queue through ``VisitService.transfer``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -26,7 +26,6 @@ from domain.catalogue.procedures import Procedure
 from domain.counter.interviews import ITEMS, Interview, parse_card
 from domain.counter.life_events import (
     Guidance,
-    GuideRule,
     HouseholdMember,
     LifeEvent,
     guide,
@@ -34,6 +33,7 @@ from domain.counter.life_events import (
     parse_life_event,
 )
 from domain.counter.residents import ResidentRecord, resident_record_id
+from domain.counter.rules import NO_RULES, CounterRules
 from domain.counter.visits import VisitStatus
 from domain.shared.context import CommandContext
 from domain.shared.errors import InvalidTransition, NotFound, ValidationFailed
@@ -50,16 +50,14 @@ class InterviewService:
         catalogue: CatalogueService,
         visits: VisitService,
         *,
-        rules: Iterable[Mapping[str, Any]] = (),
-        prefill: Mapping[str, Mapping[str, str | None]] | None = None,
+        rules: CounterRules = NO_RULES,
         printer: FormPrinter | None = None,
         new_id: Callable[[], UUID] = uuid4,
     ) -> None:
         self.log = log
         self.catalogue = catalogue
         self.visits = visits
-        self.rules = [GuideRule.from_dict(r) for r in rules]
-        self.prefill = dict(prefill or {})
+        self.rules = rules  # 手続きナビ: city configuration (domain/counter/rules.py)
         self.printer = printer
         self.new_id = new_id
 
@@ -85,7 +83,7 @@ class InterviewService:
         self, event: LifeEvent, household: list[HouseholdMember], day: date
     ) -> list[tuple[Guidance, Procedure]]:
         """The guided procedures that exist and accept counter applications."""
-        found = [(g, self._procedure(g.procedure)) for g in guide(event, household, day, self.rules)]
+        found = [(g, self._procedure(g.procedure)) for g in guide(event, household, day, self.rules.guide)]
         return [(g, p) for g, p in found if p is not None]
 
     def guide(self, ctx: CommandContext, event: str, *, interview_id: str | None = None,
@@ -111,7 +109,9 @@ class InterviewService:
         for code in interview.completed:
             procedure = self.catalogue.get_procedure(code)
             forms[code] = (procedure.name_ja, procedure.form_version(interview.completed[code]["form_version"]))
-        return interview, self.printer.render("書かない窓口 申請内容の確認", interview.printable(forms))
+        sheets = [(title, self.catalogue.get_department(department).name_ja, rows)  # the department by its name
+                  for title, department, rows in interview.printable(forms)]
+        return interview, self.printer.render("書かない窓口 申請内容の確認", sheets)
 
     # -- commands ----------------------------------------------------------------
     def open(self, ctx: CommandContext, visit_id: str) -> CommandResult:
@@ -169,7 +169,7 @@ class InterviewService:
 
         def choose(interview: Interview) -> None:
             guided = self.guidance(chosen, interview.household_members(), ctx.today)
-            forms = {g.procedure: (p.current_form, self.prefill.get(g.procedure, {})) for g, p in guided}
+            forms = {g.procedure: (p.current_form, self.rules.prefill_for(g.procedure)) for g, p in guided}
             interview.choose_life_event(ctx, chosen, [(g, p.department) for g, p in guided], forms)
 
         return self._act(ctx, "chooseLifeEvent", interview_id, choose)

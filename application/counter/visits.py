@@ -26,8 +26,10 @@ from application.shared.eventlog import CityLog
 from application.shared.results import CommandResult
 from application.shared.retry import retrying
 from domain.applications.application import Application
+from domain.counter.queue_lines import QueueLine, line_id
 from domain.counter.queues import Queue, queue_id
-from domain.counter.visits import QueueLine, Visit, line_id
+from domain.counter.reservations import ReservationNotFound
+from domain.counter.visits import Visit
 from domain.counter.windows import Window, window_id
 from domain.shared.context import Actor, CommandContext
 from domain.shared.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -182,12 +184,14 @@ class VisitService:
         purposes = list(purposes or [])
         if reservation_id:  # the kiosk scanned a reservation (来庁予約): check it in
             booked = load_reservation(self.log, reservation_id)
+            if not _may_use(ctx.actor, booked.holder_subject):
+                raise ReservationNotFound("reservation not found", message_ja="予約が見つかりません")
             arrival = "reservation"
             purposes = purposes or list(booked.purposes)
             application_id = application_id or booked.application_id
         self._check_procedures(purposes, "purposes")
         if application_id:
-            self._check_application(application_id)
+            self._check_application(ctx.actor, application_id)
         holder = ctx.actor.subject if ctx.actor.role == "citizen" else None
         visit_id = self.new_id()
         day = ctx.today.isoformat()
@@ -218,12 +222,15 @@ class VisitService:
 
         return self._retrying(attempt)
 
-    def _check_application(self, application_id: str) -> None:
+    def _check_application(self, actor: Actor, application_id: str) -> None:
+        """The application exists and the caller may link it (see :func:`_may_use`);
+        one answer, ``NOT_FOUND``, for "no such application" and "not yours"."""
         try:
-            self.log.load(Application, UUID(str(application_id)), "application")
+            application = self.log.load(Application, UUID(str(application_id)), "application")
         except (ValueError, NotFound):
-            raise ValidationFailed.single("applicationId", "exists", "no such application",
-                                          "指定された申請は存在しません") from None
+            application = None
+        if application is None or not _may_use(actor, application.applicant_subject):
+            raise NotFound("no such application", message_ja="指定された申請は見つかりません")
 
     def call_next(self, ctx: CommandContext, window_number: int) -> TicketResult:
         """Call the next waiting visit of the window's queues (of the caller's
@@ -358,3 +365,15 @@ class VisitService:
             return lines
 
         return self._act(ctx, "cancelVisit", visit_id, cancel)
+
+
+def _may_use(actor: Actor, holder_subject: str | None) -> bool:
+    """Whether ``actor`` may check in a reservation, or link an application, whose
+    signed-in holder is ``holder_subject``: that citizen; reception staff of the
+    queue's department (``issueTicket`` checked the department); an anonymous
+    kiosk only one nobody signed in for (its id, on the slip, is the proof)."""
+    if actor.role == "citizen":
+        return holder_subject == actor.subject
+    if actor.role == "anonymous":
+        return holder_subject is None
+    return True

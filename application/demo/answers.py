@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from domain.catalogue.forms import FormField, FormSchema
+from domain.catalogue.field_definitions import FormField
+from domain.catalogue.forms import FormSchema
 
 OPTIONAL_RATE = 0.5
 

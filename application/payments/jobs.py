@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from application.payments.service import PaymentService, ProviderError, ProviderStatus
+from application.payments.provider import ProviderError, ProviderStatus
+from application.payments.service import PaymentService
 from domain.payments.payment import Payment, PaymentStatus
 from domain.shared.context import CommandContext
 from domain.shared.errors import Conflict

@@ -10,8 +10,8 @@ applications and payments by following the event log.
 - ``ApplicationRejected`` / ``ApplicationWithdrawn`` → a full refund of every
   successful online payment of the application.
 
-It runs as a projection of the projection engine whose only "view" is its
-position in ``projection_state``: the same worker, leader lock, batching,
+It is a process manager (``ProcessManager``) of the projection engine whose only
+"view" is its position in ``projection_state``: the same worker, leader lock, batching,
 failure isolation and ``madoguchi projections status`` as the read models. The
 engine moves the position after a batch; a crash before that makes the batch
 run again, so every reaction is idempotent: the due and the refund have
@@ -28,8 +28,8 @@ from typing import Any
 
 from application.applications.service import ApplicationService
 from application.payments.service import PaymentService
-from application.projection.base import Projection, Tables, ViewStoreUnavailable
-from application.shared.ports import Clock, ViewCursor
+from application.projection.base import ProcessManager, ViewStoreUnavailable
+from application.shared.ports import Clock
 from domain.applications.application import (
     ApplicationEmailConfirmed,
     ApplicationRejected,
@@ -49,13 +49,11 @@ REFUND_REASONS = {Status.REJECTED: "申請却下による自動返金 (applicati
                   Status.WITHDRAWN: "申請取下げによる自動返金 (application withdrawn)"}
 
 
-class PaymentProcess(Projection):
+class PaymentProcess(ProcessManager):
     name = "payment_process"
-    lane = "processes"  # records events: followed apart from the read models
     version = 1
     handles = (ApplicationSubmitted, ApplicationEmailConfirmed, ApplicationRejected, ApplicationWithdrawn,
                PaymentSucceeded, CounterPaymentRecorded, LateSuccessRecorded)
-    tables = ()
 
     def __init__(self, applications: ApplicationService, payments: PaymentService,
                  clock: Clock) -> None:
@@ -63,12 +61,7 @@ class PaymentProcess(Projection):
         self.payments = payments
         self.clock = clock
 
-    def create(self, cur: ViewCursor, t: Tables) -> None:
-        """No tables: the position in ``projection_state`` is all it keeps."""
-
-    def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
-        if t.namespace:  # building an audit snapshot of the past: never act
-            return
+    def handle(self, event: Any, position: int) -> None:
         try:
             self.react(event, position)
         except Conflict as e:  # a concurrent change outlasted the retries: try the batch again

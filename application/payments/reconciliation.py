@@ -176,7 +176,9 @@ def reconcile(day: date, settlement: Sequence[SettlementRow], ours: Sequence[Led
         seen.add(row.provider_payment_id)
         line = ReconciliationLine(row.provider_payment_id, entry.payment_id, entry.department,
                                   entry.captured_amount, row.amount, entry.status, entry.late_success)
-        (report.matched if row.amount == entry.captured_amount else report.amount_mismatches).append(line)
+        # a capture of another amount than due is a mismatch even when the report agrees with it
+        matched = row.amount == entry.captured_amount == entry.amount
+        (report.matched if matched else report.amount_mismatches).append(line)
     for entry in ours:
         if entry.status != "success" or entry.paid_on != day.isoformat() \
                 or entry.provider_payment_id in seen or (department and entry.department != department):

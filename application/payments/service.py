@@ -1,180 +1,38 @@
-"""Payments (決済): the provider port, the commands, and provider webhooks.
+"""Payments (決済): the commands, and applying provider webhooks.
 
-Online payments go through a :class:`PaymentProvider` (the port; adapters live
-outside this layer). The order of writes makes every step safe to repeat:
-the payment (with its application's ledger and, when given, the idempotency
-key's record) is stored *before* the provider is asked for a checkout, so of
-racing identical requests only one ever reaches the provider.
+Online payments go through a :class:`PaymentProvider` (the port, in
+``provider.py``; adapters live outside this layer). The order of writes makes
+every step safe to repeat: the payment (with its application's ledger and,
+when given, the idempotency key's record) is stored *before* the provider is
+asked for a checkout, so of racing identical requests only one ever reaches
+the provider.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID, uuid4
 
 from application.applications.service import ApplicationService
 from application.catalogue.service import CatalogueService
+from application.payments.guard import FeePaidGuard, load_payment, payment_attempts
+from application.payments.provider import NoProvider, PaymentProvider, ProviderError
+from application.payments.webhooks import ProviderEvent, UnknownPayment, WebhookOutcome
 from application.shared.access import authorize
 from application.shared.eventlog import CityLog
 from domain.applications.application import Application
 from domain.payments.dues import PaymentDue, auto_refund_id, due_id
-from domain.payments.payment import (
-    Payment,
-    PaymentLedger,
-    PaymentRequired,
-    ProviderPaymentLink,
-    WebhookReceipt,
-    check_new_attempt,
-    fee_for,
-    ledger_id,
-    provider_link_id,
-    webhook_receipt_id,
-)
+from domain.payments.fees import fee_for
+from domain.payments.ledger import PaymentLedger, check_new_attempt, ledger_id
+from domain.payments.payment import Payment
+from domain.payments.webhooks import ProviderPaymentLink, WebhookReceipt, provider_link_id, webhook_receipt_id
 from domain.shared.context import CommandContext
 from domain.shared.errors import Conflict, InvalidTransition, NotFound
 from domain.shared.events import RecordedAggregate
 from domain.shared.idempotency import IdempotencyRecord, check_key, fingerprint, record_id
-
-# --- the provider port ------------------------------------------------------------
-
-
-class ProviderError(Exception):
-    """The provider failed or refused; no money moved."""
-
-
-@dataclass(frozen=True)
-class Checkout:
-    provider_payment_id: str
-    next_url: str | None
-
-
-@dataclass(frozen=True)
-class ProviderStatus:
-    status: str  # created | started | capturable | success | failed | cancelled | error
-    amount: int
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class ProviderRefund:
-    provider_refund_id: str
-    status: str  # submitted | success | error
-
-
-class PaymentProvider(Protocol):
-    def create_checkout(self, *, reference: str, amount: int, method: str,
-                        description: str) -> Checkout: ...
-
-    def get_status(self, provider_payment_id: str) -> ProviderStatus: ...
-
-    def refund(self, *, provider_payment_id: str, refund_id: str, amount: int) -> ProviderRefund: ...
-
-
-class NoProvider:
-    """Used when no provider is configured: every online payment ends in ``error``."""
-
-    def create_checkout(self, **_: Any) -> Checkout:
-        raise ProviderError("no payment provider is configured")
-
-    def get_status(self, provider_payment_id: str) -> ProviderStatus:
-        raise ProviderError("no payment provider is configured")
-
-    def refund(self, **_: Any) -> ProviderRefund:
-        raise ProviderError("no payment provider is configured")
-
-
-# --- webhook signatures -------------------------------------------------------------
-
-SIGNATURE_TOLERANCE_SECONDS = 300
-
-
-class InvalidSignature(Exception):
-    pass
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``Madoguchi-Signature`` header value for ``body`` sent at ``timestamp``."""
-    return f"t={timestamp},v1={_mac(secret, timestamp, body)}"
-
-
-def _mac(secret: str, timestamp: int, body: bytes) -> str:
-    message = str(timestamp).encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def verify_signature(header: str | None, body: bytes, secrets: Sequence[str], now: float,
-                     tolerance: int = SIGNATURE_TOLERANCE_SECONDS) -> int:
-    """Check ``t=<unix seconds>,v1=<hex>`` against every active secret (rotation),
-    in constant time; the timestamp must be within ``tolerance`` seconds of ``now``.
-    Returns the timestamp; raises :class:`InvalidSignature` otherwise."""
-    if not header or not secrets:
-        raise InvalidSignature("missing signature or no secret configured")
-    timestamp: int | None = None
-    candidates: list[str] = []
-    for part in header.split(","):
-        name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit():
-            timestamp = int(value)
-        elif name == "v1" and value:
-            candidates.append(value.lower())
-    if timestamp is None or not candidates:
-        raise InvalidSignature("malformed signature header")
-    if abs(now - timestamp) > tolerance:
-        raise InvalidSignature("timestamp outside the tolerance")
-    matched = False
-    for secret in secrets:
-        expected = _mac(secret, timestamp, body)
-        for candidate in candidates:
-            matched |= hmac.compare_digest(expected.encode(), candidate.encode())
-    if not matched:
-        raise InvalidSignature("signature does not match")
-    return timestamp
-
-
-WEBHOOK_TYPES = ("payment.succeeded", "payment.failed", "payment.expired",
-                 "refund.succeeded", "refund.failed")
-
-
-@dataclass(frozen=True)
-class ProviderEvent:
-    id: str
-    type: str
-    created: int
-    data: dict[str, Any]
-
-    @classmethod
-    def parse(cls, document: object) -> ProviderEvent:
-        """Raises ``ValueError`` when the document is not a provider event."""
-        if not isinstance(document, dict):
-            raise ValueError("the body is not a JSON object")
-        event_id, kind, created, data = (document.get(k) for k in ("id", "type", "created", "data"))
-        if not isinstance(event_id, str) or not 1 <= len(event_id) <= 200:
-            raise ValueError("id must be a string of 1-200 characters")
-        if not isinstance(kind, str) or not isinstance(created, int) or not isinstance(data, dict):
-            raise ValueError("type, created and data are required")
-        ppid = data.get("provider_payment_id")
-        if not isinstance(ppid, str) or not ppid:
-            raise ValueError("data.provider_payment_id is required")
-        return cls(event_id, kind, created, data)
-
-
-@dataclass(frozen=True)
-class WebhookOutcome:
-    event_id: str
-    duplicate: bool
-    outcome: str
-    payment_id: str | None
-    position: int
-
-
-class UnknownPayment(NotFound):
-    code = "UNKNOWN_PAYMENT"
-
 
 # --- results ------------------------------------------------------------------------
 
@@ -230,6 +88,8 @@ class PaymentService:
         self.provider: PaymentProvider = provider or NoProvider()
         self.new_id = new_id
         self.replay_wait = replay_wait
+        # the completion guard (application/payments/guard.py), e.g. for the demo loader
+        self.require_paid = FeePaidGuard(log, catalogue)
 
     # -- reading the event-sourced state -------------------------------------------
     def _find(self, cls: type[Any], aggregate_id: UUID) -> Any | None:
@@ -239,27 +99,10 @@ class PaymentService:
             return None
 
     def get(self, payment_id: str) -> Payment:
-        try:
-            key = UUID(str(payment_id))
-        except ValueError:
-            raise NotFound("payment not found", message_ja="決済が見つかりません") from None
-        return self.log.load(Payment, key, "payment")
+        return load_payment(self.log, payment_id)
 
     def attempts(self, application_id: str) -> list[Payment]:
-        ledger = self._find(PaymentLedger, ledger_id(application_id))
-        return [self.get(pid) for pid in ledger.payment_ids] if ledger else []
-
-    def require_paid(self, ctx: CommandContext, application: Application) -> None:
-        """A completion guard: a fee-bearing application is completed only once paid."""
-        procedure = self.catalogue.get_procedure(application.procedure_code)
-        fee = fee_for(procedure, application.answers, application.channel)
-        if fee.total <= 0:
-            return
-        if not any(p.settles_fee for p in self.attempts(str(application.id))):
-            raise PaymentRequired(
-                f"the fee of {fee.total} yen has not been paid",
-                message_ja=f"手数料 {fee.total} 円の支払いが確認できません",
-            )
+        return payment_attempts(self.log, application_id)
 
     # -- idempotency -----------------------------------------------------------------
     def _idempotent(self, ctx: CommandContext, operation: str, key: str | None,

@@ -15,11 +15,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from application.projection.base import PROCESSES, READ_MODELS
 from application.projection.engine import ProjectionEngine
 from application.shared.ports import LeaderLock, Wakeup
 
-READ_MODELS = "read_models"
-PROCESSES = "processes"
 # the read models' lock keeps its old name: a worker of an older release still excludes this one
 LOCK_NAMES = {READ_MODELS: "projections", PROCESSES: "projections-processes"}
 

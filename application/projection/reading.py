@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from application.projection.base import Projection, Tables
+from application.projection.base import LogFollower, Tables
 from application.projection.state import active_generations, all_states
 from application.shared.ports import ViewCursor, ViewStore
 
@@ -17,7 +17,7 @@ from application.shared.ports import ViewCursor, ViewStore
 class ReadSession:
     cur: ViewCursor
     generations: dict[str, int]
-    projections: dict[str, Projection]
+    projections: dict[str, LogFollower]
     namespace: str = ""
 
     def tables(self, name: str) -> Tables:
@@ -28,7 +28,7 @@ class ReadSession:
 
 @contextmanager
 def read_session(
-    store: ViewStore, projections: Sequence[Projection], namespace: str | None = None
+    store: ViewStore, projections: Sequence[LogFollower], namespace: str | None = None
 ) -> Iterator[ReadSession]:
     """Read the serving generations, or with ``namespace`` the finished
     snapshots of that namespace (never one still being built)."""

@@ -1,7 +1,9 @@
 """Snapshots of the past (監査・分析用): a read model built as it stood after a
 given position, into its own namespace (``snap_<label>``), never served nor
 switched to. Part of the projection engine (``ProjectionEngine`` mixes this
-in); it reuses the engine's resumable build loop and batch application."""
+in): it starts (or resumes) a generation sealed at ``until_position`` with
+``begin_generation`` and drives the same build loop and batch step as a
+rebuild (``rebuild.py``, ``batch.py``)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from application.projection import state
-from application.projection.base import Projection, Tables
-
-# progress(position, of) while building
-Progress = Callable[[int, int], None]
+from application.projection.base import LogFollower, Progress, Tables
 
 SNAPSHOT_PREFIX = "snap_"
 _LABEL = re.compile(r"^[a-z0-9_]{1,24}$")
@@ -34,9 +33,11 @@ class Snapshots:
     # provided by ProjectionEngine
     log: Any
     store: Any
-    projections: dict[str, Projection]
+    projections: dict[str, LogFollower]
     batch_size: int
-    failed: dict[str, Any]
+    begin_generation: Callable[..., Any]
+    _build: Callable[..., Any]
+    _read_batch: Callable[..., Any]
 
     def build_snapshot(
         self,
@@ -49,40 +50,14 @@ class Snapshots:
         ``namespace`` (default ``snap_p<until_position>``); it is marked
         ``snapshot``, never served nor switched to. Resumes an interrupted build
         of the same namespace. Returns the namespace."""
-        projection = self.projections[name]
         namespace = snapshot_namespace(namespace or f"p{until_position}")
         head = self.log.head()
         if not 0 <= until_position <= head:
             raise ValueError(f"position {until_position} is not in the log (head {head})")
-        with self.store.transaction() as cur:
-            same = [s for s in state.all_states(cur) if s.name == name and s.namespace == namespace]
-            if same and same[0].status == "snapshot":
-                raise ValueError(f"{name} already has a snapshot {namespace}; drop it first")
-            if same and same[0].until_position != until_position:
-                raise ValueError(
-                    f"{name} snapshot {namespace} is being built up to {same[0].until_position}"
-                )
-            if same:
-                generation, position = same[0].generation, same[0].position
-            else:
-                generation = state.next_generation(cur, name)
-                projection.create(cur, Tables(projection.tables, generation, namespace))
-                state.insert_generation(
-                    cur, name=name, generation=generation, status="building",
-                    version=projection.version, now=self._now(), namespace=namespace,
-                    until_position=until_position,
-                )
-                position = 0
-
-        def seal(p: Projection, gen: int, pos: int, notifications: list[Any]) -> bool:
-            events = self._events_for(p, notifications)
-            ok = self._apply_batch(p, gen, pos, events, until_position, seal=True)
-            if not ok and p.name in self.failed:
-                raise self.failed[p.name]
-            return ok
-
-        self._build(projection, generation, position, stop=until_position, finish=seal,
-                    progress=progress)
+        run = self.begin_generation(self.projections[name], namespace, until_position)
+        failures = self._build([run], size=self.batch_size, stop=until_position, progress=progress)
+        if failures:
+            raise failures[0]
         return namespace
 
     def position_at(self, when: datetime) -> int:

@@ -35,8 +35,11 @@ class ViewCursor(Protocol):
 class ViewStore(Protocol):
     dialect: str  # "sqlite" or "postgres"
 
-    def transaction(self) -> AbstractContextManager[ViewCursor]:
-        """A write transaction: commits on normal exit, rolls back on error."""
+    def transaction(self, pipeline: bool = False) -> AbstractContextManager[ViewCursor]:
+        """A write transaction: commits on normal exit, rolls back on error.
+        ``pipeline``: the store may send statements without waiting for each
+        result (PostgreSQL pipeline mode); an error then surfaces at a later
+        statement or at commit, not at the one that caused it."""
         ...
 
     def read(self) -> AbstractContextManager[ViewCursor]:

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from domain.catalogue.form_fields import Check, FieldType, child_path, item_path, register, schema_error
+from domain.catalogue.field_types import Check, FieldType, child_path, item_path, register, schema_error
 from domain.shared.errors import FieldError
 
 PREFECTURES: tuple[str, ...] = (

@@ -4,7 +4,7 @@ A life event (転入, 転出, 転居, 出生, 死亡, 婚姻, 離婚) leads to p
 departments. Which ones is configured per procedure (:class:`GuideRule`: the
 events it relates to and a household condition); :func:`guide` applies the
 rules to a household on a given day. The configuration itself is catalogue data
-(the demo city's is ``application/demo/catalogue/life_events.py``).
+(``domain/counter/rules.py``; the demo city's is ``application/demo/catalogue/life_events.json``).
 """
 
 from __future__ import annotations
@@ -143,11 +143,6 @@ class GuideRule:
     procedure: str
     events: frozenset[LifeEvent]
     condition: Condition = Condition.ALWAYS
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> GuideRule:
-        return cls(str(d["procedure"]), frozenset(LifeEvent(e) for e in d["events"]),
-                   Condition(d.get("condition", Condition.ALWAYS)))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID, uuid5
 
-from domain.payments.payment import PAYMENTS_NAMESPACE, Fee, require_fee
+from domain.payments.fees import Fee, require_fee
+from domain.payments.payment import PAYMENTS_NAMESPACE
 from domain.shared.context import CommandContext
 from domain.shared.events import Created, Event, RecordedAggregate
 

@@ -15,11 +15,12 @@ money was taken) and flagged for reconciliation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
+from domain.payments.fees import COUNTER_METHODS, ONLINE_METHODS, Fee, require_fee
+from domain.payments.refunds import Refund, RefundAmountMismatch, RefundFailed, RefundSubmitted, RefundSucceeded
 from domain.privacy.individual_number import individual_number_errors, redact_individual_numbers
 from domain.shared.context import CommandContext
 from domain.shared.errors import DomainError, FieldError, InvalidTransition, ValidationFailed
@@ -27,85 +28,7 @@ from domain.shared.events import Created, Event, RecordedAggregate
 
 PAYMENTS_NAMESPACE = UUID("6a1f0c52-3d4e-4b8f-9a51-2c7e9d0b4f13")
 
-# --- methods and fees -------------------------------------------------------------
-
-ONLINE_METHODS = ("credit_card", "qr_code", "e_money", "pay_easy")
-COUNTER_METHODS = ("counter_cash", "counter_card", "counter_qr")
-METHODS = ONLINE_METHODS + COUNTER_METHODS
-CASHLESS_METHODS = frozenset(METHODS) - {"counter_cash"}
-METHOD_LABELS: dict[str, tuple[str, str]] = {
-    "credit_card": ("クレジットカード", "Credit card"),
-    "qr_code": ("QRコード決済", "QR code payment"),
-    "e_money": ("電子マネー", "E-money"),
-    "pay_easy": ("ペイジー", "Pay-easy"),
-    "counter_cash": ("窓口（現金）", "Counter: cash"),
-    "counter_card": ("窓口（カード端末）", "Counter: card terminal"),
-    "counter_qr": ("窓口（QRコード）", "Counter: QR code"),
-}
-
-# Postage (郵送料) added to a postal request: the city's standard letter rate.
-DEFAULT_POSTAGE_YEN = 140
-# The answer that says how many copies are asked for; procedures whose form
-# counts something else are listed here (procedure code -> field key).
-DEFAULT_QUANTITY_FIELD = "copies"
-MAX_QUANTITY = 100
 RECEIPT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class Fee:
-    unit_yen: int
-    quantity: int
-    postage_yen: int
-
-    @property
-    def total(self) -> int:
-        return self.unit_yen * self.quantity + self.postage_yen if self.unit_yen else 0
-
-    def to_dict(self) -> dict[str, int]:
-        return {"unit_yen": self.unit_yen, "quantity": self.quantity,
-                "postage_yen": self.postage_yen, "total": self.total}
-
-
-def quantity_from(answers: dict[str, Any], field: str) -> int:
-    value = answers.get(field)
-    if isinstance(value, bool):
-        return 1
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and 1 <= value <= MAX_QUANTITY:
-        return value
-    return 1
-
-
-def fee_for(procedure: Any, answers: dict[str, Any], channel: str, *,
-            postage_yen: int = DEFAULT_POSTAGE_YEN) -> Fee:
-    """The amount due: the procedure's fee × the quantity asked for (the answer
-    its ``fee_quantity_field`` names, e.g. ``items`` for 「1点につき520円」, else
-    ``copies``; 1 when unanswered), plus postage for a postal request. A
-    procedure without a fee costs nothing, by post too."""
-    unit = int(procedure.fee_yen)
-    field = getattr(procedure, "fee_quantity_field", None) or DEFAULT_QUANTITY_FIELD
-    quantity = quantity_from(answers, field)
-    postage = postage_yen if channel == "mail" and unit > 0 else 0
-    return Fee(unit, quantity, postage)
-
-
-# --- errors ---------------------------------------------------------------------
-
-
-class RefundAmountMismatch(DomainError):
-    """The refundable amount the caller expected is stale (someone refunded first)."""
-
-    code = "REFUND_AMOUNT_MISMATCH"
-
-    def __init__(self, expected: int, refundable: int) -> None:
-        super().__init__(
-            f"expected {expected} yen refundable but {refundable} yen is; reload and retry",
-            message_ja=f"返金可能額が変わりました（現在 {refundable} 円）。再読み込みしてください",
-        )
-        self.expected = expected
-        self.refundable = refundable
 
 
 class PaymentRequired(DomainError):
@@ -133,7 +56,6 @@ FINISHED = frozenset({PaymentStatus.SUCCESS, PaymentStatus.FAILED, PaymentStatus
                       PaymentStatus.ERROR})
 OPEN = frozenset(PaymentStatus) - FINISHED
 FAILURE_REASONS = ("declined", "expired", "cancelled_by_citizen")
-REFUND_STATUSES = ("submitted", "success", "error")
 
 PAYMENT_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "created": ("作成済み", "Created"),
@@ -144,16 +66,6 @@ PAYMENT_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "cancelled": ("取消", "Cancelled"),
     "error": ("エラー", "Error"),
 }
-
-
-@dataclass
-class Refund:
-    id: str
-    amount: int
-    reason: str
-    status: str = "submitted"
-    provider_refund_id: str | None = None
-    failure: str | None = None
 
 
 # --- events -----------------------------------------------------------------------
@@ -185,6 +97,7 @@ class _Opened(Created):
         aggregate.captured_amount = 0
         aggregate.captures = 0
         aggregate.late_success = False
+        aggregate.amount_mismatch = False
         aggregate.refunds = {}
 
 
@@ -272,34 +185,20 @@ class LateSuccessRecorded(Event):
         aggregate.late_success = True
 
 
-class RefundSubmitted(Event):
-    refund_id: str
-    amount: int
-    expected_refundable: int
-    reason: str
+class PaymentAmountMismatched(Event):
+    """The provider reports a capture of another amount than the payment's: the
+    money taken is recorded (so it can be refunded), but the fee is not settled
+    and the payment is flagged for reconciliation."""
+
+    amount: int  # what the provider says it took
+    expected: int
+    previous_status: str
 
     def apply(self, aggregate: Payment) -> None:
-        aggregate.refunds[self.refund_id] = Refund(self.refund_id, self.amount, self.reason)
-
-
-class RefundSucceeded(Event):
-    refund_id: str
-    provider_refund_id: str | None
-
-    def apply(self, aggregate: Payment) -> None:
-        refund = aggregate.refunds[self.refund_id]
-        refund.status = "success"
-        refund.provider_refund_id = self.provider_refund_id
-
-
-class RefundFailed(Event):
-    refund_id: str
-    reason: str
-
-    def apply(self, aggregate: Payment) -> None:
-        refund = aggregate.refunds[self.refund_id]
-        refund.status = "error"
-        refund.failure = self.reason
+        aggregate.status = PaymentStatus.SUCCESS
+        aggregate.captured_amount = self.amount
+        aggregate.captures += 1
+        aggregate.amount_mismatch = True
 
 
 # --- the aggregate ----------------------------------------------------------------
@@ -326,6 +225,7 @@ class Payment(RecordedAggregate):
     captured_amount: int
     captures: int
     late_success: bool
+    amount_mismatch: bool  # captured another amount than due (PaymentAmountMismatched)
     refunds: dict[str, Refund]
 
     def __init__(self) -> None:
@@ -387,12 +287,15 @@ class Payment(RecordedAggregate):
 
     @property
     def settles_fee(self) -> bool:
-        """Whether this payment pays its application's fee: taken and not wholly refunded."""
-        return self.status is PaymentStatus.SUCCESS and self.captured_amount - self.refunded > 0
+        """Whether this payment pays its application's fee: taken in full (the amount
+        due, not another) and not wholly refunded."""
+        return (self.status is PaymentStatus.SUCCESS and not self.amount_mismatch
+                and self.captured_amount - self.refunded > 0)
 
     @property
     def needs_reconciliation(self) -> bool:
-        return self.late_success or (self.captures > 0 and self.captured_amount != self.amount)
+        return self.late_success or self.amount_mismatch or (
+            self.captures > 0 and self.captured_amount != self.amount)
 
     # -- commands from the service -------------------------------------------------
     def start_checkout(self, ctx: CommandContext, provider_payment_id: str, next_url: str | None) -> None:
@@ -449,9 +352,16 @@ class Payment(RecordedAggregate):
     # -- what the provider reports -------------------------------------------------
     def on_provider_event(self, ctx: CommandContext, kind: str, data: dict[str, Any]) -> str:
         """Apply a provider's (verified, first-seen) event; return what it did:
-        ``applied``, ``late_success`` or ``ignored`` (stale, or nothing to do)."""
+        ``applied``, ``late_success``, ``amount_mismatch`` or ``ignored`` (stale, or
+        nothing to do)."""
         if kind == "payment.succeeded":
             amount = _whole_yen(data.get("amount"), self.amount)
+            if self.status is PaymentStatus.SUCCESS:
+                return "ignored"  # never capture twice
+            if amount != self.amount:  # underpaid (or over): recorded, never settles the fee
+                self.record(ctx, PaymentAmountMismatched, amount=amount, expected=self.amount,
+                            previous_status=self.status.value)
+                return "amount_mismatch"
             if self.status in OPEN:
                 self.record(ctx, PaymentSucceeded, amount=amount)
                 return "applied"
@@ -505,124 +415,3 @@ def _method_error(allowed: tuple[str, ...]) -> ValidationFailed:
     return ValidationFailed([FieldError(
         "method", "choice", f"method must be one of {', '.join(allowed)}",
         "この支払方法は選べません", {"allowed": list(allowed)})])
-
-
-def require_fee(fee: Fee) -> None:
-    if fee.total <= 0:
-        raise _refuse("this application has no fee to pay", "この申請に手数料はありません")
-
-
-# --- supporting aggregates: which attempts an application has, provider ids, webhooks --
-
-
-def ledger_id(application_id: str) -> UUID:
-    return uuid5(PAYMENTS_NAMESPACE, f"application-payments:{application_id}")
-
-
-class PaymentLedgerOpened(Created):
-    application_id: str
-
-    def apply(self, aggregate: PaymentLedger) -> None:
-        aggregate.application_id = self.application_id
-        aggregate.payment_ids = []
-
-
-class PaymentAttemptAdded(Event):
-    payment_id: str
-
-    def apply(self, aggregate: PaymentLedger) -> None:
-        aggregate.payment_ids.append(self.payment_id)
-
-
-class PaymentLedger(RecordedAggregate):
-    """The payment attempts of one application, in order. Stored together with
-    each new attempt, so two attempts racing for one application conflict."""
-
-    application_id: str
-    payment_ids: list[str]
-
-    def __init__(self) -> None:
-        """State comes from the events' ``apply`` methods."""
-
-    @classmethod
-    def open(cls, ctx: CommandContext, application_id: str) -> PaymentLedger:
-        return cls.start(ctx, PaymentLedgerOpened, id=ledger_id(application_id),
-                         application_id=application_id)
-
-    def add(self, ctx: CommandContext, payment_id: str) -> None:
-        self.record(ctx, PaymentAttemptAdded, payment_id=payment_id)
-
-
-def check_new_attempt(attempts: list[Payment]) -> str | None:
-    """Refuse a new payment while one is open or the fee is paid; else return the
-    attempt it supersedes (the last failed, cancelled or errored one), if any."""
-    for attempt in attempts:
-        if attempt.settles_fee:
-            raise _refuse("this application is already paid", "この申請は支払済みです")
-        if not attempt.finished:
-            raise _refuse("a payment for this application is in progress",
-                          "この申請の決済が進行中です")
-    return str(attempts[-1].id) if attempts else None
-
-
-def provider_link_id(provider_payment_id: str) -> UUID:
-    return uuid5(PAYMENTS_NAMESPACE, f"provider-payment:{provider_payment_id}")
-
-
-class ProviderPaymentLinked(Created):
-    provider_payment_id: str
-    payment_id: str
-
-    def apply(self, aggregate: ProviderPaymentLink) -> None:
-        aggregate.provider_payment_id = self.provider_payment_id
-        aggregate.payment_id = self.payment_id
-
-
-class ProviderPaymentLink(RecordedAggregate):
-    """Which of our payments a provider's payment id belongs to."""
-
-    provider_payment_id: str
-    payment_id: str
-
-    def __init__(self) -> None:
-        """State comes from the events' ``apply`` methods."""
-
-    @classmethod
-    def link(cls, ctx: CommandContext, provider_payment_id: str, payment_id: str) -> ProviderPaymentLink:
-        return cls.start(ctx, ProviderPaymentLinked, id=provider_link_id(provider_payment_id),
-                         provider_payment_id=provider_payment_id, payment_id=payment_id)
-
-
-def webhook_receipt_id(event_id: str) -> UUID:
-    return uuid5(PAYMENTS_NAMESPACE, f"webhook-event:{event_id}")
-
-
-class WebhookEventReceived(Created):
-    event_id: str
-    type: str
-    provider_payment_id: str
-    payment_id: str
-    outcome: str
-    event_created: int
-
-    def apply(self, aggregate: WebhookReceipt) -> None:
-        aggregate.event_id = self.event_id
-        aggregate.outcome = self.outcome
-
-
-class WebhookReceipt(RecordedAggregate):
-    """A provider event, recorded once: its id is derived from the event id, so a
-    second delivery (even racing in another process) cannot be recorded again."""
-
-    event_id: str
-    outcome: str
-
-    def __init__(self) -> None:
-        """State comes from the events' ``apply`` methods."""
-
-    @classmethod
-    def receive(cls, ctx: CommandContext, *, event_id: str, type: str, provider_payment_id: str,
-                payment_id: str, outcome: str, event_created: int) -> WebhookReceipt:
-        return cls.start(ctx, WebhookEventReceived, id=webhook_receipt_id(event_id),
-                         event_id=event_id, type=type, provider_payment_id=provider_payment_id,
-                         payment_id=payment_id, outcome=outcome, event_created=event_created)

@@ -1,8 +1,11 @@
 """Privacy rules: the individual number (個人番号), data subjects, erasure and retention.
 
 - :func:`contains_individual_number` recognises an individual number (マイナンバー):
-  12 digits whose last is the check digit of the first 11, also written with
-  full-width digits or with spaces or hyphens between the digits. No input that
+  12 digits whose last is the check digit of the first 11, however written:
+  :func:`normalise` reads full-width, superscript and subscript digits and kanji
+  numerals (〇一二三四五六七八九) as digits, ignores invisible characters (U+200B,
+  U+00AD …) and takes up to four spaces, hyphens, ``.`` ``/`` ``,`` ``_`` or ``・``
+  between digit groups as separators. No input that
   contains one is accepted into an event (the rule ``individual_number``).
 - Personal values are tagged with a **data subject**: ``application:<id>`` for
   everything an application holds (so retention can shred one application),
@@ -18,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -31,12 +35,27 @@ REDACTED = "[個人番号]"
 # --- the individual number ------------------------------------------------------
 
 _DIGITS = 12
-# between two digits of one number: at most three spaces or dash-like characters
-# (hyphen, minus, dashes, the prolonged sound mark often typed for a hyphen)
-_SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70")
-_RUN = re.compile(r"[0-9]+(?:_{1,3}[0-9]+)*")
+_MAX_SEPARATORS = 4  # between two digit groups of one number, e.g. four spaces
+# separators after NFKC: dash-like characters (hyphen, minus, dashes, the prolonged
+# sound mark often typed for a hyphen), . / , _ and the middle dots; any space too
+_SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70./,_\u30fb\uff65\u00b7")
+_KANJI_DIGITS = {k: str(d) for d, k in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+# left out entirely (they show nothing): format characters such as U+200B zero
+# width space, U+00AD soft hyphen, U+2060 word joiner, U+FEFF; and combining marks
+_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
+_RUN = re.compile(rf"[0-9]+(?:_{{1,{_MAX_SEPARATORS}}}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
-_ANY_DIGIT = re.compile(r"\d")  # any decimal digit, of any script
+
+
+def _digit_like() -> re.Pattern[str]:
+    """Any character that reads as a digit: decimal digits of any script, their
+    compatibility forms (superscript, subscript, circled …) and kanji numerals."""
+    extra = "".join(chr(c) for c in range(0x80, 0x10000)
+                    if unicodedata.digit(chr(c), None) is not None and not chr(c).isdecimal())
+    return re.compile("[\\d" + re.escape(extra + "".join(_KANJI_DIGITS)) + "]")
+
+
+_ANY_DIGIT = _digit_like()
 
 
 def check_digit(first_eleven: str) -> int:
@@ -63,32 +82,49 @@ def is_individual_number(digits: str) -> bool:
     )
 
 
-def _mapped(text: str) -> str:
-    """``text`` with every decimal digit (of any script, e.g. full-width) as an
-    ASCII digit, every separator as ``_`` and anything else as ``x``: one
-    character for one, so positions stay those of ``text``."""
-    out = []
-    for ch in text:
-        d = unicodedata.decimal(ch, None)
-        if d is not None:
-            out.append(str(d))
-        elif ch in _SEPARATORS or ch.isspace():
-            out.append("_")
-        else:
-            out.append("x")
-    return "".join(out)
+@lru_cache(maxsize=8192)
+def _reading(ch: str) -> str:
+    """What ``ch`` counts as: its digit (``0``–``9``), ``_`` for a separator,
+    ``""`` for an invisible character, ``x`` for anything else (after NFKC)."""
+    if ch in _KANJI_DIGITS:
+        return _KANJI_DIGITS[ch]
+    if unicodedata.category(ch) in _INVISIBLE:
+        return ""
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1 and folded.isdecimal():
+        return str(unicodedata.decimal(folded))
+    digit = unicodedata.digit(ch, None)
+    if digit is not None:
+        return str(digit)
+    if folded in _SEPARATORS or folded.isspace() or ch.isspace():
+        return "_"
+    return "x"
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """``text`` as the check reads it: NFKC, every digit-like character (full-width,
+    superscript, kanji numeral …) an ASCII digit, every separator ``_``, invisible
+    characters dropped, anything else ``x``; and for each character of the result
+    the position in ``text`` it came from."""
+    out, where = [], []
+    for at, ch in enumerate(text):
+        reading = _reading(ch)
+        if reading:
+            out.append(reading)
+            where.append(at)
+    return "".join(out), where
 
 
 def find_individual_numbers(text: str) -> Iterator[tuple[int, int]]:
     """The (start, end) of each individual number in ``text``.
 
-    A run of digits joined by at most three separators is split into its digit
+    Read through :func:`normalise`, a run of digits joined by at most four separators is split into its digit
     groups; any consecutive groups holding exactly 12 digits in all (a single
     group of 12 digits too) are checked. A group of more than 12 digits is not a
     number of 12 digits, so 法人番号 (13 digits) and longer codes are left alone."""
     if len(_ANY_DIGIT.findall(text)) < _DIGITS:  # the usual case, and cheap
         return
-    mapped = _mapped(text)
+    mapped, where = normalise(text)
     for run in _RUN.finditer(mapped):
         groups = [(g.start() + run.start(), g.end() + run.start()) for g in _GROUP.finditer(run.group())]
         i = 0
@@ -105,7 +141,7 @@ def find_individual_numbers(text: str) -> Iterator[tuple[int, int]]:
                         found = j
                     break
             if found is not None:
-                yield groups[i][0], groups[found][1]
+                yield where[groups[i][0]], where[groups[found][1] - 1] + 1
                 i = found + 1
             else:
                 i += 1

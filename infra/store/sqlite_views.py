@@ -67,7 +67,8 @@ class SQLiteViewStore:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[SQLiteViewCursor]:
+    def transaction(self, pipeline: bool = False) -> Iterator[SQLiteViewCursor]:
+        """(``pipeline`` changes nothing: SQLite runs in this process, no round trips.)"""
         with _unavailable_on_operational_error():
             conn = self._connection()
             cursor = conn.cursor()

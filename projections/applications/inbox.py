@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import Events, ReadModel, Tables
+from application.projection.batching import select_in
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.applications.application import ApplicationSubmitted
@@ -20,7 +21,7 @@ class InboxCount:
     count: int
 
 
-class DepartmentInbox(Projection):
+class DepartmentInbox(ReadModel):
     name = "department_inbox"
     version = 1
     handles = LIFECYCLE
@@ -37,37 +38,45 @@ class DepartmentInbox(Projection):
             " PRIMARY KEY (department, status))"
         ))
 
-    def _bump(self, cur: ViewCursor, t: Tables, department: str, status: str, by: int) -> None:
-        cur.execute(
+    def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
+        self.apply_batch(cur, t, [(position, event)])
+
+    def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
+        """The batch's items held in memory (those it does not submit read in one
+        query), counts summed per key; then one ``executemany`` per kind of write."""
+        ids = {str(e.originator_id) for _, e in events if not isinstance(e, ApplicationSubmitted)}
+        items: dict[str, list[str]] = {  # application id -> [department, status]
+            app_id: [department, status] for app_id, department, status in select_in(
+                cur, t.sql("SELECT application_id, department, status FROM {inbox_items}"
+                           " WHERE application_id IN"), sorted(ids))}
+        new: set[str] = set()
+        deltas: dict[tuple[str, str], int] = {}
+        for _, event in events:
+            app_id = str(event.originator_id)
+            status = status_after(event).value
+            if isinstance(event, ApplicationSubmitted):
+                if app_id in items:
+                    raise ValueError(f"application {app_id} is already in the inbox")
+                items[app_id] = [event.department, status]
+                new.add(app_id)
+            else:
+                item = items[app_id]
+                deltas[(item[0], item[1])] = deltas.get((item[0], item[1]), 0) - 1
+                item[1] = status
+            key = (items[app_id][0], status)
+            deltas[key] = deltas.get(key, 0) + 1
+        cur.executemany(t.sql("INSERT INTO {inbox_items} VALUES (?, ?, ?)"),
+                        [(app_id, *items[app_id]) for app_id in sorted(new)])
+        cur.executemany(t.sql("UPDATE {inbox_items} SET status = ? WHERE application_id = ?"),
+                        [(items[app_id][1], app_id) for app_id in sorted(ids - new)])
+        cur.executemany(
             t.sql(
                 "INSERT INTO {inbox_counts} (department, status, count) VALUES (?, ?, ?)"
                 " ON CONFLICT (department, status) DO UPDATE"
                 " SET count = {inbox_counts}.count + excluded.count"
             ),
-            (department, status, by),
+            [(department, status, by) for (department, status), by in sorted(deltas.items())],
         )
-
-    def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
-        app_id = str(event.originator_id)
-        status = status_after(event).value
-        if isinstance(event, ApplicationSubmitted):
-            cur.execute(
-                t.sql("INSERT INTO {inbox_items} VALUES (?, ?, ?)"),
-                (app_id, event.department, status),
-            )
-            self._bump(cur, t, event.department, status, 1)
-            return
-        cur.execute(
-            t.sql("SELECT department, status FROM {inbox_items} WHERE application_id = ?"),
-            (app_id,),
-        )
-        department, previous = cur.fetchone()
-        cur.execute(
-            t.sql("UPDATE {inbox_items} SET status = ? WHERE application_id = ?"),
-            (status, app_id),
-        )
-        self._bump(cur, t, department, previous, -1)
-        self._bump(cur, t, department, status, 1)
 
 
 def inbox_counts(session: ReadSession, department: str | None = None) -> list[InboxCount]:

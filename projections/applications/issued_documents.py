@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.applications.application import ApplicationCompleted, DocumentDownloaded
@@ -28,7 +28,7 @@ class IssuedDocumentView:
     last_downloaded_at: str | None
 
 
-class IssuedDocuments(Projection):
+class IssuedDocuments(ReadModel):
     name = "issued_documents"
     version = 1
     handles = (ApplicationCompleted, DocumentDownloaded)

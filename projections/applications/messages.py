@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.applications.threads import ApplicationMessagePosted
@@ -22,7 +22,7 @@ class MessageView:
     position: int
 
 
-class ApplicationMessages(Projection):
+class ApplicationMessages(ReadModel):
     name = "application_messages"
     version = 1
     handles = (ApplicationMessagePosted,)

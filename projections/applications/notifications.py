@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.applications.notifications import (
@@ -34,7 +34,7 @@ class NotificationView:
     updated_at: str
 
 
-class Notifications(Projection):
+class Notifications(ReadModel):
     name = "notifications"
     version = 1
     handles = (NotificationQueued, NotificationSent, NotificationSendFailed, NotificationAbandoned)

@@ -1,21 +1,18 @@
 """Read model: each application's current status (with its Japanese label),
 procedure, department, channel, applicant and full status timeline; and the
-possible duplicates among them (see :func:`submission_fingerprint`)."""
+possible duplicates among them (see :func:`submission_fingerprint`). Read with
+:mod:`projections.applications.status_queries`."""
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from application.projection.base import Projection, Tables
-from application.projection.reading import ReadSession
+from application.projection.base import Events, ReadModel, Tables
+from application.projection.batching import Lookup, select_in
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.applications.application import (
     ApplicationApproved,
@@ -28,10 +25,11 @@ from domain.applications.application import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
-from domain.applications.status import Status, status_after
+from domain.applications.status import status_after
 from domain.catalogue.procedures import ProcedureDefined
 from domain.privacy.individual_number import SubjectForgotten
 from domain.shared.personal import PersonalData
+from projections.applications.status_batch import StatusWrites
 
 LIFECYCLE = (
     ApplicationSubmitted,
@@ -45,43 +43,6 @@ LIFECYCLE = (
     ApplicationEmailConfirmed,
 )
 
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    status: str
-    event: str
-    at: str
-    actor_role: str
-    actor_department: str | None
-    reason: str | None
-    position: int
-
-
-@dataclass(frozen=True)
-class ApplicationView:
-    id: str
-    procedure_code: str
-    procedure_name_ja: str
-    procedure_name_en: str
-    department: str
-    channel: str
-    status: str
-    applicant_subject: str | None
-    applicant_name: Any
-    contact_email: Any
-    answers: Any
-    form_version: int
-    submitted_at: str
-    updated_at: str
-    due_at: str
-    position: int
-    timeline: list[TimelineEntry]
-    # earlier applications with the same fingerprint within DUPLICATE_WINDOW
-    possible_duplicate_of: list[str] = field(default_factory=list)
-
-
-# statuses in which nothing is pending on the city's side: never overdue
-NOT_PENDING = (Status.APPROVED, Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
 MAX_DUPLICATES_LISTED = 10
 DUPLICATE_WINDOW = timedelta(hours=24)
 
@@ -126,7 +87,7 @@ def submission_fingerprint(key: bytes | None, event: ApplicationSubmitted) -> st
     return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class ApplicationStatus(Projection):
+class ApplicationStatus(ReadModel):
     name = "application_status"
     version = 3  # 2: answers keep each personal value sealed on its own; 3: duplicates
     handles = (ProcedureDefined, *LIFECYCLE, SubjectForgotten)
@@ -177,13 +138,36 @@ class ApplicationStatus(Projection):
         ))
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
+        self.apply_batch(cur, t, [(position, event)])
+
+    def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
+        """Procedures' processing days and the fingerprints already stored read
+        once per batch; the rows written with one ``executemany`` per kind of
+        statement (``status_batch.py``)."""
+        days = Lookup(cur, t.sql("SELECT code, processing_days FROM {status_procedures} WHERE code IN"))
+        days.prefetch(e.procedure_code for _, e in events if isinstance(e, ApplicationSubmitted))
+        fingerprints = {p: submission_fingerprint(self.duplicate_key, e)
+                        for p, e in events if isinstance(e, ApplicationSubmitted)}
+        stored = {row[0] for row in select_in(
+            cur, t.sql("SELECT DISTINCT fingerprint FROM {status_applications} WHERE fingerprint IN"),
+            sorted({f for f in fingerprints.values() if f is not None}))}
+        writes = StatusWrites(cur, t)
+        for position, event in events:
+            self._apply(writes, event, position, days, fingerprints, stored)
+        writes.flush()
+
+    def _apply(self, writes: StatusWrites, event: Any, position: int, days: Lookup,
+               fingerprints: dict[int, str | None], stored: set[str]) -> None:
+        cur, t = writes.cur, writes.t
         if isinstance(event, ProcedureDefined):
             cur.execute(
                 t.sql("INSERT INTO {status_procedures} VALUES (?, ?, ?, ?)"),
                 (event.code, event.name_ja, event.name_en, event.processing_days),
             )
+            days[event.code] = event.processing_days
             return
         if isinstance(event, SubjectForgotten):  # no fingerprint outlives its data
+            writes.flush()
             for subject in event.key_subjects:
                 cur.execute(t.sql("UPDATE {status_applications} SET fingerprint = NULL WHERE data_subject = ?"),
                             (subject,))
@@ -192,14 +176,12 @@ class ApplicationStatus(Projection):
         app_id = str(event.originator_id)
         status = status_after(event)
         if isinstance(event, ApplicationSubmitted):
-            cur.execute(
-                t.sql("SELECT processing_days FROM {status_procedures} WHERE code = ?"),
-                (event.procedure_code,),
-            )
-            row = cur.fetchone()
-            due = event.timestamp + timedelta(days=int(row[0]) if row else 0)
-            fingerprint = submission_fingerprint(self.duplicate_key, event)
-            if fingerprint is not None:
+            known = days[event.procedure_code]
+            due = event.timestamp + timedelta(days=int(known) if known is not None else 0)
+            fingerprint = fingerprints[position]
+            # no row has this fingerprint (stored before the batch or in it): none to look for
+            if fingerprint is not None and (fingerprint in stored or fingerprint in writes.fingerprints):
+                writes.flush()
                 # the window is on event timestamps, so a rebuild flags the same pairs
                 # the most recent few are enough to flag it, and keep the work bounded
                 cur.execute(
@@ -211,41 +193,22 @@ class ApplicationStatus(Projection):
                     (fingerprint, (event.timestamp - DUPLICATE_WINDOW).isoformat(), app_id,
                      MAX_DUPLICATES_LISTED),
                 )
-                earlier = sorted(r[0] for r in cur.fetchall())
-                if earlier:
-                    cur.executemany(t.sql("INSERT INTO {status_duplicates} VALUES (?, ?)"),
-                                    [(app_id, other) for other in earlier])
-            cur.execute(
-                t.sql(
-                    "INSERT INTO {status_applications} VALUES"
-                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                (
-                    app_id, event.procedure_code, event.department, event.channel, status.value,
-                    event.applicant_subject, event.data_subject,
-                    self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
-                    self._seal_answers(event.answers),
-                    event.form_version, at, at, due.isoformat(), position, fingerprint,
-                ),
-            )
+                writes.duplicates += [(app_id, other) for other in sorted(r[0] for r in cur.fetchall())]
+            writes.insert([
+                app_id, event.procedure_code, event.department, event.channel, status.value,
+                event.applicant_subject, event.data_subject,
+                self.vault.seal(event.applicant_name), self.vault.seal(event.contact_email),
+                self._seal_answers(event.answers),
+                event.form_version, at, at, due.isoformat(), position, fingerprint,
+            ])
         else:
-            assignments = "status = ?, updated_at = ?, position = ?"
-            params: list[Any] = [status.value, at, position]
-            if isinstance(event, ApplicationResubmitted):
-                assignments += ", answers = ?"
-                params.append(self._seal_answers(event.answers))
-            cur.execute(
-                t.sql(f"UPDATE {{status_applications}} SET {assignments} WHERE id = ?"),
-                (*params, app_id),
-            )
-        cur.execute(
-            t.sql("INSERT INTO {status_timeline} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            (
-                app_id, event.originator_version, status.value, type(event).__name__, at,
-                event.meta.actor_role, event.meta.actor_department,
-                getattr(event, "reason", None) or None, position,
-            ),
-        )
+            answers = self._seal_answers(event.answers) if isinstance(event, ApplicationResubmitted) else None
+            writes.change(app_id, status.value, at, position, answers)
+        writes.timeline.append((
+            app_id, event.originator_version, status.value, type(event).__name__, at,
+            event.meta.actor_role, event.meta.actor_department,
+            getattr(event, "reason", None) or None, position,
+        ))
 
     def _seal_answers(self, answers: dict[str, Any]) -> str:
         """The answers as JSON in which each personal value is sealed on its own
@@ -267,191 +230,11 @@ def _sealed_tree(vault: PersonalDataVault, value: Any) -> Any:
     return value
 
 
-def _opened_tree(vault: PersonalDataVault, value: Any) -> Any:
+def opened_tree(vault: PersonalDataVault, value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {_SEALED}:
             return vault.open(value[_SEALED])
-        return {k: _opened_tree(vault, v) for k, v in value.items()}
+        return {k: opened_tree(vault, v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_opened_tree(vault, v) for v in value]
+        return [opened_tree(vault, v) for v in value]
     return value
-
-
-_COLUMNS = (
-    "a.id, a.procedure_code, COALESCE(p.name_ja, a.procedure_code),"
-    " COALESCE(p.name_en, a.procedure_code), a.department, a.channel, a.status,"
-    " a.applicant_subject, a.applicant_name, a.contact_email, a.answers, a.form_version,"
-    " a.submitted_at, a.updated_at, a.due_at, a.position"
-)
-
-
-def _view(session: ReadSession, vault: PersonalDataVault, row: tuple[Any, ...],
-          timeline: list[TimelineEntry]) -> ApplicationView:
-    values = list(row)
-    values[8] = vault.open(values[8])
-    values[9] = vault.open(values[9])
-    values[10] = _open_answers(vault, values[10])
-    return ApplicationView(*values, timeline=timeline)
-
-
-def _open_answers(vault: PersonalDataVault, sealed: str | None) -> Any:
-    if sealed is None:
-        return {}
-    return _opened_tree(vault, json.loads(sealed))
-
-
-def get_application(
-    session: ReadSession, vault: PersonalDataVault, application_id: str
-) -> ApplicationView | None:
-    t = session.tables(ApplicationStatus.name)
-    session.cur.execute(
-        t.sql(
-            f"SELECT {_COLUMNS} FROM {{status_applications}} a"
-            " LEFT JOIN {status_procedures} p ON p.code = a.procedure_code WHERE a.id = ?"
-        ),
-        (application_id,),
-    )
-    row = session.cur.fetchone()
-    if row is None:
-        return None
-    session.cur.execute(
-        t.sql(
-            "SELECT status, event, at, actor_role, actor_department, reason, position"
-            " FROM {status_timeline} WHERE application_id = ? ORDER BY version"
-        ),
-        (application_id,),
-    )
-    timeline = [TimelineEntry(*r) for r in session.cur.fetchall()]
-    view = _view(session, vault, row, timeline)
-    duplicates = _duplicates(session, [view.id])
-    return dataclasses.replace(view, possible_duplicate_of=duplicates.get(view.id, []))
-
-
-def _placeholders(n: int) -> str:
-    return ", ".join("?" * n)
-
-
-def _duplicates(session: ReadSession, ids: Sequence[str]) -> dict[str, list[str]]:
-    if not ids:
-        return {}
-    t = session.tables(ApplicationStatus.name)
-    session.cur.execute(
-        t.sql(f"SELECT application_id, duplicate_of FROM {{status_duplicates}}"
-              f" WHERE application_id IN ({_placeholders(len(ids))}) ORDER BY application_id, duplicate_of"),
-        list(ids),
-    )
-    found: dict[str, list[str]] = {}
-    for app_id, other in session.cur.fetchall():
-        found.setdefault(app_id, []).append(other)
-    return found
-
-
-def _timelines(session: ReadSession, ids: Sequence[str]) -> dict[str, list[TimelineEntry]]:
-    if not ids:
-        return {}
-    t = session.tables(ApplicationStatus.name)
-    session.cur.execute(
-        t.sql("SELECT application_id, status, event, at, actor_role, actor_department, reason, position"
-              f" FROM {{status_timeline}} WHERE application_id IN ({_placeholders(len(ids))})"
-              " ORDER BY application_id, version"),
-        list(ids),
-    )
-    found: dict[str, list[TimelineEntry]] = {}
-    for r in session.cur.fetchall():
-        found.setdefault(r[0], []).append(TimelineEntry(*r[1:]))
-    return found
-
-
-def encode_cursor(submitted_at: str, app_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{submitted_at}|{app_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        submitted_at, app_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ValueError("malformed cursor") from e
-    return submitted_at, app_id
-
-
-@dataclass(frozen=True)
-class ApplicationPage:
-    items: list[ApplicationView]
-    end_cursor: str | None
-    has_next_page: bool
-    total_count: int
-
-
-def list_applications(
-    session: ReadSession,
-    vault: PersonalDataVault,
-    *,
-    department: str | None = None,
-    status: Status | None = None,
-    channel: str | None = None,
-    applicant_subject: str | None = None,
-    procedure_code: str | None = None,
-    submitted_before: datetime | None = None,
-    overdue_at: datetime | None = None,
-    with_timeline: bool = False,
-    first: int = 20,
-    after: str | None = None,
-) -> ApplicationPage:
-    """Newest first; ``after`` is the ``end_cursor`` of the previous page.
-
-    ``submitted_before``: only applications submitted before that moment (the
-    inbox's age filter); ``overdue_at``: only those past their due date at that
-    moment and still pending (not approved, completed, rejected or withdrawn)."""
-    t = session.tables(ApplicationStatus.name)
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("a.department", department),
-        ("a.status", status.value if status else None),
-        ("a.channel", channel),
-        ("a.applicant_subject", applicant_subject),
-        ("a.procedure_code", procedure_code),
-    ):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if submitted_before is not None:
-        where.append("a.submitted_at < ?")
-        params.append(submitted_before.isoformat())
-    if overdue_at is not None:
-        where.append(f"a.due_at < ? AND a.status NOT IN ({_placeholders(len(NOT_PENDING))})")
-        params += [overdue_at.isoformat(), *(s.value for s in NOT_PENDING)]
-    # an anonymous かんたん申請 is listed once its e-mail is confirmed
-    where.append("a.status <> ?")
-    params.append(Status.AWAITING_CONFIRMATION.value)
-    filters = " WHERE " + " AND ".join(where)
-    session.cur.execute(t.sql(f"SELECT COUNT(*) FROM {{status_applications}} a{filters}"), params)
-    total = int(session.cur.fetchone()[0])
-    page_where = list(where)
-    page_params = list(params)
-    if after:
-        submitted_at, app_id = decode_cursor(after)
-        page_where.append("(a.submitted_at < ? OR (a.submitted_at = ? AND a.id < ?))")
-        page_params += [submitted_at, submitted_at, app_id]
-    page_filters = (" WHERE " + " AND ".join(page_where)) if page_where else ""
-    session.cur.execute(
-        t.sql(
-            f"SELECT {_COLUMNS} FROM {{status_applications}} a"
-            " LEFT JOIN {status_procedures} p ON p.code = a.procedure_code"
-            f"{page_filters} ORDER BY a.submitted_at DESC, a.id DESC LIMIT ?"
-        ),
-        (*page_params, first + 1),
-    )
-    rows = session.cur.fetchall()
-    has_next = len(rows) > first
-    rows = rows[:first]
-    ids = [r[0] for r in rows]
-    timelines = _timelines(session, ids) if with_timeline else {}
-    duplicates = _duplicates(session, ids)
-    items = [
-        dataclasses.replace(_view(session, vault, r, timelines.get(r[0], [])),
-                            possible_duplicate_of=duplicates.get(r[0], []))
-        for r in rows
-    ]
-    end = encode_cursor(rows[-1][12], rows[-1][0]) if rows else None
-    return ApplicationPage(items, end, has_next, total)

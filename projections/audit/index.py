@@ -22,7 +22,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from application.audit.trail import utc_iso
-from application.projection.base import Projection, Tables
+from application.projection.base import Events, ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 
@@ -61,7 +61,7 @@ class AuditIndexRow:
     request_id: str | None
 
 
-class AuditIndex(Projection):
+class AuditIndex(ReadModel):
     name = "audit_index"
     version = 1
     tables = ("audit_events",)
@@ -85,17 +85,23 @@ class AuditIndex(Projection):
             ))
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
-        meta = getattr(event, "meta", None)
-        cur.execute(
-            t.sql("INSERT INTO {audit_events} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            (
-                position, str(event.originator_id), int(event.originator_version),
-                type(event).__name__, get_topic(type(event)), utc_iso(event.timestamp),
-                getattr(meta, "actor_subject", None), getattr(meta, "actor_role", None),
-                getattr(meta, "actor_department", None), getattr(meta, "correlation_id", None),
-                getattr(meta, "request_id", None),
-            ),
-        )
+        self.apply_batch(cur, t, [(position, event)])
+
+    def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
+        """One row per event: one ``executemany`` per batch."""
+        cur.executemany(t.sql("INSERT INTO {audit_events} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                        [_row(position, event) for position, event in events])
+
+
+def _row(position: int, event: Any) -> tuple[Any, ...]:
+    meta = getattr(event, "meta", None)
+    return (
+        position, str(event.originator_id), int(event.originator_version),
+        type(event).__name__, get_topic(type(event)), utc_iso(event.timestamp),
+        getattr(meta, "actor_subject", None), getattr(meta, "actor_role", None),
+        getattr(meta, "actor_department", None), getattr(meta, "correlation_id", None),
+        getattr(meta, "request_id", None),
+    )
 
 
 def encode_cursor(position: int) -> str:

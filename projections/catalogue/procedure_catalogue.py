@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.catalogue.departments import DepartmentEstablished
@@ -52,7 +52,7 @@ class ProcedureView:
     updated_at: str
 
 
-class ProcedureCatalogue(Projection):
+class ProcedureCatalogue(ReadModel):
     name = "procedure_catalogue"
     version = 1
     handles = (

@@ -1,9 +1,11 @@
 """Counter history (来庁の実績), computed from the queue board's read model:
 the congestion forecast (expected wait by hour of the day, from the same weekday
-of the last weeks) and a queue's statistics for one day. Pure, but for the reads."""
+of the last weeks) and a queue's statistics for one day. Pure, but for the reads
+of the board's history tables (below)."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -11,10 +13,83 @@ from datetime import date, datetime, time, timedelta
 from application.projection.reading import ReadSession
 from domain.counter.visits import instant
 from domain.shared.context import CITY_TIMEZONE
-from projections.counter.queue_board import HistoryRow, day_history, issued_and_called, window_calls, window_sessions
+from projections.counter.queue_board import QueueBoard
 
 FORECAST_WEEKS = 8
 FORECAST_HOURS = range(8, 18)  # 8:00–17:59 Japan time
+
+
+# -- the board's history, as read here ---------------------------------------------
+def issued_and_called(
+    session: ReadSession, queue: str, since: str, until: str
+) -> list[tuple[str, str, str | None]]:
+    """(visit id, issued at, first called at or None) of the tickets issued into
+    ``queue`` between the UTC instants ``since`` (inclusive) and ``until``."""
+    t = session.tables(QueueBoard.name)
+    session.cur.execute(
+        t.sql("SELECT i.visit_id, i.at, MIN(c.at) FROM {board_history} i"
+              " LEFT JOIN {board_history} c ON c.visit_id = i.visit_id AND c.event = 'TicketCalled'"
+              " WHERE i.event = 'TicketIssued' AND i.queue = ? AND i.at >= ? AND i.at < ?"
+              " GROUP BY i.visit_id, i.at ORDER BY i.at"),
+        (queue, since, until),
+    )
+    return [(vid, at, called) for vid, at, called in session.cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    visit_id: str
+    event: str
+    at: str
+    queue: str
+    window: int | None
+    purposes: list[str]
+
+
+def day_history(session: ReadSession, queue: str, since: str, until: str) -> list[HistoryRow]:
+    """Every history entry between the UTC instants of the visits that were in
+    ``queue`` then (also their entries in other queues), with the visit's purposes."""
+    t = session.tables(QueueBoard.name)
+    session.cur.execute(
+        t.sql("SELECT h.visit_id, h.event, h.at, h.queue, h.window_no, v.purposes"
+              " FROM {board_history} h JOIN {board_visits} v ON v.id = h.visit_id"
+              " WHERE h.at >= ? AND h.at < ? AND h.visit_id IN (SELECT visit_id FROM {board_history}"
+              "  WHERE queue = ? AND at >= ? AND at < ?) ORDER BY h.at, h.position"),
+        (since, until, queue, since, until),
+    )
+    return [HistoryRow(vid, e, at, q, None if w is None else int(w), json.loads(p))
+            for vid, e, at, q, w, p in session.cur.fetchall()]
+
+
+def window_sessions(session: ReadSession, since: str, until: str) -> list[tuple[int, str, str | None]]:
+    """(window, opened at, closed at or None while still open) of the periods
+    windows were open that overlap the UTC instants [``since``, ``until``)."""
+    t = session.tables(QueueBoard.name)
+    session.cur.execute(
+        t.sql("SELECT window_no, opened_at, closed_at FROM {board_window_sessions}"
+              " WHERE opened_at < ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY position"),
+        (until, since),
+    )
+    return [(int(w), a, b) for w, a, b in session.cur.fetchall()]
+
+
+def window_calls(session: ReadSession, windows: list[int], since: str, until: str) -> list[HistoryRow]:
+    """The history, between the UTC instants, of every visit called to one of
+    ``windows`` then (whatever its queue): enough to tell when each window was busy."""
+    if not windows:
+        return []
+    t = session.tables(QueueBoard.name)
+    marks = ", ".join("?" for _ in windows)
+    session.cur.execute(
+        t.sql("SELECT h.visit_id, h.event, h.at, h.queue, h.window_no, v.purposes"
+              " FROM {board_history} h JOIN {board_visits} v ON v.id = h.visit_id"
+              " WHERE h.at >= ? AND h.at < ? AND h.visit_id IN (SELECT visit_id FROM {board_history}"
+              f"  WHERE event = 'TicketCalled' AND window_no IN ({marks}) AND at >= ? AND at < ?)"
+              " ORDER BY h.at, h.position"),
+        (since, until, *windows, since, until),
+    )
+    return [HistoryRow(vid, e, at, q, None if w is None else int(w), json.loads(p))
+            for vid, e, at, q, w, p in session.cur.fetchall()]
 
 
 def _utc(day: date) -> str:

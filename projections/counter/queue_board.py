@@ -1,6 +1,7 @@
 """Read model: counter visits (来庁) — queues, windows, each queue's board
 (waiting tickets in service order, now serving per window, waiting count) and
-each visit's status and history."""
+each visit's status and history (the history over days is read by
+:mod:`projections.counter.history`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
+from domain.counter.queue_lines import service_key
 from domain.counter.queues import QueueDefined
 from domain.counter.visits import (
     VISIT_STATUS_AFTER_EVENT,
@@ -23,7 +25,6 @@ from domain.counter.visits import (
     VisitCancelled,
     VisitTransferred,
     instant,
-    service_key,
 )
 from domain.counter.windows import WindowClosed, WindowDefined, WindowOpened
 
@@ -118,7 +119,7 @@ class VisitView:
     history: list[VisitHistoryEntry]
 
 
-class QueueBoard(Projection):
+class QueueBoard(ReadModel):
     name = "queue_board"
     # 2: board_visits.in_slot (reservations served ahead of walk-ins); window sessions (idle time)
     version = 2
@@ -299,7 +300,7 @@ def queue_board(session: ReadSession, queue: str, today: str) -> QueueBoardView 
               " WHERE queue = ? AND line_day = ? AND status IN ('waiting', 'transferred')"),
         (queue, today),
     )
-    rows = sorted(session.cur.fetchall(),  # the line's own order (domain.counter.visits.service_key)
+    rows = sorted(session.cur.fetchall(),  # the line's own order (domain.counter.queue_lines.service_key)
                   key=lambda r: service_key(bool(r[2]), r[4], int(r[5]), r[0], bool(r[6])))
     waiting = [BoardTicket(vid, ticket, bool(p), status, at)
                for vid, ticket, p, status, at, _, _ in rows]
@@ -342,76 +343,3 @@ def get_visit(session: ReadSession, visit_id: str) -> VisitView | None:
         None if window is None else int(window), int(recalls), issued_at, updated_at,
         int(position), history,
     )
-
-
-# -- history: congestion forecast and counter statistics -----------------------------
-def issued_and_called(
-    session: ReadSession, queue: str, since: str, until: str
-) -> list[tuple[str, str, str | None]]:
-    """(visit id, issued at, first called at or None) of the tickets issued into
-    ``queue`` between the UTC instants ``since`` (inclusive) and ``until``."""
-    t = session.tables(QueueBoard.name)
-    session.cur.execute(
-        t.sql("SELECT i.visit_id, i.at, MIN(c.at) FROM {board_history} i"
-              " LEFT JOIN {board_history} c ON c.visit_id = i.visit_id AND c.event = 'TicketCalled'"
-              " WHERE i.event = 'TicketIssued' AND i.queue = ? AND i.at >= ? AND i.at < ?"
-              " GROUP BY i.visit_id, i.at ORDER BY i.at"),
-        (queue, since, until),
-    )
-    return [(vid, at, called) for vid, at, called in session.cur.fetchall()]
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    visit_id: str
-    event: str
-    at: str
-    queue: str
-    window: int | None
-    purposes: list[str]
-
-
-def day_history(session: ReadSession, queue: str, since: str, until: str) -> list[HistoryRow]:
-    """Every history entry between the UTC instants of the visits that were in
-    ``queue`` then (also their entries in other queues), with the visit's purposes."""
-    t = session.tables(QueueBoard.name)
-    session.cur.execute(
-        t.sql("SELECT h.visit_id, h.event, h.at, h.queue, h.window_no, v.purposes"
-              " FROM {board_history} h JOIN {board_visits} v ON v.id = h.visit_id"
-              " WHERE h.at >= ? AND h.at < ? AND h.visit_id IN (SELECT visit_id FROM {board_history}"
-              "  WHERE queue = ? AND at >= ? AND at < ?) ORDER BY h.at, h.position"),
-        (since, until, queue, since, until),
-    )
-    return [HistoryRow(vid, e, at, q, None if w is None else int(w), json.loads(p))
-            for vid, e, at, q, w, p in session.cur.fetchall()]
-
-
-def window_sessions(session: ReadSession, since: str, until: str) -> list[tuple[int, str, str | None]]:
-    """(window, opened at, closed at or None while still open) of the periods
-    windows were open that overlap the UTC instants [``since``, ``until``)."""
-    t = session.tables(QueueBoard.name)
-    session.cur.execute(
-        t.sql("SELECT window_no, opened_at, closed_at FROM {board_window_sessions}"
-              " WHERE opened_at < ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY position"),
-        (until, since),
-    )
-    return [(int(w), a, b) for w, a, b in session.cur.fetchall()]
-
-
-def window_calls(session: ReadSession, windows: list[int], since: str, until: str) -> list[HistoryRow]:
-    """The history, between the UTC instants, of every visit called to one of
-    ``windows`` then (whatever its queue): enough to tell when each window was busy."""
-    if not windows:
-        return []
-    t = session.tables(QueueBoard.name)
-    marks = ", ".join("?" for _ in windows)
-    session.cur.execute(
-        t.sql("SELECT h.visit_id, h.event, h.at, h.queue, h.window_no, v.purposes"
-              " FROM {board_history} h JOIN {board_visits} v ON v.id = h.visit_id"
-              " WHERE h.at >= ? AND h.at < ? AND h.visit_id IN (SELECT visit_id FROM {board_history}"
-              f"  WHERE event = 'TicketCalled' AND window_no IN ({marks}) AND at >= ? AND at < ?)"
-              " ORDER BY h.at, h.position"),
-        (since, until, *windows, since, until),
-    )
-    return [HistoryRow(vid, e, at, q, None if w is None else int(w), json.loads(p))
-            for vid, e, at, q, w, p in session.cur.fetchall()]

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.counter.reservations import (
@@ -53,7 +53,7 @@ class ReservationView:
     made_at: str
 
 
-class ReservationSlots(Projection):
+class ReservationSlots(ReadModel):
     name = "reservation_slots"
     version = 1
     handles = (ReservationSlotsPublished, ReservationMade, ReservationCancelled, ReservationCheckedIn)

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.counter.residents import ResidentRecordImported, ResidentRecordUpdated, resident_subject
@@ -40,7 +40,7 @@ class ResidentView:
     position: int
 
 
-class ResidentRecords(Projection):
+class ResidentRecords(ReadModel):
     name = "resident_records"
     version = 1
     handles = (ResidentRecordImported, ResidentRecordUpdated, SubjectForgotten)

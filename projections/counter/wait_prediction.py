@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
+from domain.counter.queue_lines import service_key
 from domain.counter.visits import (
     ServiceCompleted,
     ServiceStarted,
@@ -26,7 +27,6 @@ from domain.counter.visits import (
     VisitCancelled,
     VisitTransferred,
     instant,
-    service_key,
 )
 from domain.counter.wait_forecast import INF, Samples, WaitingTicket, WindowState, forecast
 from domain.counter.windows import WindowClosed, WindowDefined, WindowOpened, WindowSchedulePublished
@@ -49,7 +49,7 @@ def _minutes(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 60
 
 
-class WaitPredictions(Projection):
+class WaitPredictions(ReadModel):
     name = "wait_prediction"
     version = 2  # 2: wp_visits.in_slot (reservations served ahead of walk-ins)
     handles = (WindowDefined, WindowOpened, WindowClosed, WindowSchedulePublished, TicketIssued,

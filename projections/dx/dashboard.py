@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import Events, ReadModel, Tables
+from application.projection.batching import Lookup
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.applications.application import (
@@ -52,7 +53,7 @@ _CHANGE = {ProcedurePublishedOnline: "online", ProcedureWithdrawnOnline: "offlin
 _FINAL = (ApplicationCompleted, ApplicationRejected, ApplicationWithdrawn)
 
 
-class DxDashboard(Projection):
+class DxDashboard(ReadModel):
     name = "dx_dashboard"
     version = 2  # 2: indexes for the figures' department and time filters
     handles = (DepartmentEstablished, ProcedureDefined, ProcedurePublishedOnline, ProcedureWithdrawnOnline,
@@ -94,64 +95,77 @@ class DxDashboard(Projection):
             cur.execute(t.sql(ddl))
 
     def apply(self, cur: ViewCursor, t: Tables, event: Any, position: int) -> None:
-        at = event.timestamp.astimezone(UTC).isoformat()
-        oid = str(event.originator_id)
-        if isinstance(event, DepartmentEstablished):
-            cur.execute(t.sql("INSERT INTO {dx_departments} VALUES (?, ?)"), (event.code, event.name_ja))
-        elif isinstance(event, ProcedureDefined):
-            cur.execute(t.sql("INSERT INTO {dx_procedures} VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                        (event.code, oid, event.department, event.name_ja, event.template_code,
-                         event.processing_days, at))
-        elif type(event) in _CHANGE:
-            cur.execute(t.sql("SELECT code FROM {dx_procedures} WHERE id = ?"), (oid,))
-            row = cur.fetchone()
-            if row:
-                cur.execute(t.sql("INSERT INTO {dx_procedure_changes} VALUES (?, ?, ?, ?)"),
-                            (position, row[0], _CHANGE[type(event)], at))
-        elif isinstance(event, ApplicationSubmitted):
-            cur.execute(t.sql("SELECT processing_days FROM {dx_procedures} WHERE code = ?"),
-                        (event.procedure_code,))
-            row = cur.fetchone()
-            due = event.timestamp + timedelta(days=int(row[0]) if row else 0)
-            cur.execute(t.sql("INSERT INTO {dx_applications} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                        (oid, event.department, event.procedure_code, event.channel, at,
-                         due.astimezone(UTC).isoformat(), None, None))
-        elif isinstance(event, (ApplicationReceived, ApplicationReturned)):
-            cur.execute(t.sql("SELECT department FROM {dx_applications} WHERE id = ?"), (oid,))
-            row = cur.fetchone()
-            if row:
-                kind = "returned" if isinstance(event, ApplicationReturned) else "received"
-                cur.execute(t.sql("INSERT INTO {dx_reviews} VALUES (?, ?, ?, ?)"), (position, row[0], kind, at))
-        elif isinstance(event, _FINAL):
-            completed = at if isinstance(event, ApplicationCompleted) else None
-            cur.execute(t.sql("UPDATE {dx_applications} SET completed_at = ?, final_at = ? WHERE id = ?"),
-                        (completed, at, oid))
-        elif isinstance(event, TicketIssued):
-            cur.execute(t.sql("INSERT INTO {dx_visits} VALUES (?, ?, ?, ?, ?)"),
-                        (oid, event.department, at, None, None))
-        elif isinstance(event, TicketCalled):
-            cur.execute(t.sql("UPDATE {dx_visits} SET called_at = ? WHERE id = ? AND called_at IS NULL"),
-                        (at, oid))
-        elif isinstance(event, TicketNoShow):
-            cur.execute(t.sql("UPDATE {dx_visits} SET no_show_at = ? WHERE id = ?"), (at, oid))
-        elif isinstance(event, (PaymentCreated, CounterPaymentRecorded)):
-            paid = at if isinstance(event, CounterPaymentRecorded) else None
-            cur.execute(t.sql("INSERT INTO {dx_payments} VALUES (?, ?, ?, ?, ?)"),
-                        (oid, event.department, event.method, event.amount, paid))
-        elif isinstance(event, (PaymentSucceeded, LateSuccessRecorded)):
-            cur.execute(t.sql("UPDATE {dx_payments} SET amount = ?, paid_at = COALESCE(paid_at, ?)"
-                              " WHERE id = ?"), (event.amount, at, oid))
-        elif isinstance(event, SurveyOpened):
-            cur.execute(t.sql("INSERT INTO {dx_surveys} VALUES (?, ?, ?, ?, ?, ?)"),
-                        (event.code, oid, event.title, event.deadline, json.dumps(event.departments), at))
-        elif isinstance(event, (DepartmentAnswered, AnswerRevised)):
-            cur.execute(t.sql("SELECT code FROM {dx_surveys} WHERE id = ?"), (oid,))
-            row = cur.fetchone()
-            cur.execute(t.sql("INSERT INTO {dx_answers} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                        (position, row[0] if row else oid, event.department, event.procedure_code,
-                         type(event).__name__, int(event.online_possible), event.owner, event.target_date,
-                         event.blockers, at))
+        self.apply_batch(cur, t, [(position, event)])
 
+    def apply_batch(self, cur: ViewCursor, t: Tables, events: Events) -> None:
+        """The rows the batch looks up (procedures, applications, surveys) are
+        read once for the batch; the writes stay in log order (pipelined on
+        PostgreSQL)."""
+        days = Lookup(cur, t.sql("SELECT code, processing_days FROM {dx_procedures} WHERE code IN"))
+        procedures = Lookup(cur, t.sql("SELECT id, code FROM {dx_procedures} WHERE id IN"))
+        departments = Lookup(cur, t.sql("SELECT id, department FROM {dx_applications} WHERE id IN"))
+        surveys = Lookup(cur, t.sql("SELECT id, code FROM {dx_surveys} WHERE id IN"))
+        days.prefetch(e.procedure_code for _, e in events if isinstance(e, ApplicationSubmitted))
+        procedures.prefetch(str(e.originator_id) for _, e in events if type(e) in _CHANGE)
+        departments.prefetch(str(e.originator_id) for _, e in events
+                             if isinstance(e, (ApplicationReceived, ApplicationReturned)))
+        surveys.prefetch(str(e.originator_id) for _, e in events
+                         if isinstance(e, (DepartmentAnswered, AnswerRevised)))
+        for position, event in events:
+            at = event.timestamp.astimezone(UTC).isoformat()
+            oid = str(event.originator_id)
+            if isinstance(event, DepartmentEstablished):
+                cur.execute(t.sql("INSERT INTO {dx_departments} VALUES (?, ?)"), (event.code, event.name_ja))
+            elif isinstance(event, ProcedureDefined):
+                cur.execute(t.sql("INSERT INTO {dx_procedures} VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                            (event.code, oid, event.department, event.name_ja, event.template_code,
+                             event.processing_days, at))
+                days[event.code], procedures[oid] = event.processing_days, event.code
+            elif type(event) in _CHANGE:
+                if (code := procedures[oid]) is not None:
+                    cur.execute(t.sql("INSERT INTO {dx_procedure_changes} VALUES (?, ?, ?, ?)"),
+                                (position, code, _CHANGE[type(event)], at))
+            elif isinstance(event, ApplicationSubmitted):
+                known = days[event.procedure_code]
+                due = event.timestamp + timedelta(days=int(known) if known is not None else 0)
+                cur.execute(t.sql("INSERT INTO {dx_applications} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                            (oid, event.department, event.procedure_code, event.channel, at,
+                             due.astimezone(UTC).isoformat(), None, None))
+                departments[oid] = event.department
+            elif isinstance(event, (ApplicationReceived, ApplicationReturned)):
+                if (department := departments[oid]) is not None:
+                    kind = "returned" if isinstance(event, ApplicationReturned) else "received"
+                    cur.execute(t.sql("INSERT INTO {dx_reviews} VALUES (?, ?, ?, ?)"),
+                                (position, department, kind, at))
+            elif isinstance(event, _FINAL):
+                completed = at if isinstance(event, ApplicationCompleted) else None
+                cur.execute(t.sql("UPDATE {dx_applications} SET completed_at = ?, final_at = ? WHERE id = ?"),
+                            (completed, at, oid))
+            elif isinstance(event, TicketIssued):
+                cur.execute(t.sql("INSERT INTO {dx_visits} VALUES (?, ?, ?, ?, ?)"),
+                            (oid, event.department, at, None, None))
+            elif isinstance(event, TicketCalled):
+                cur.execute(t.sql("UPDATE {dx_visits} SET called_at = ? WHERE id = ? AND called_at IS NULL"),
+                            (at, oid))
+            elif isinstance(event, TicketNoShow):
+                cur.execute(t.sql("UPDATE {dx_visits} SET no_show_at = ? WHERE id = ?"), (at, oid))
+            elif isinstance(event, (PaymentCreated, CounterPaymentRecorded)):
+                paid = at if isinstance(event, CounterPaymentRecorded) else None
+                cur.execute(t.sql("INSERT INTO {dx_payments} VALUES (?, ?, ?, ?, ?)"),
+                            (oid, event.department, event.method, event.amount, paid))
+            elif isinstance(event, (PaymentSucceeded, LateSuccessRecorded)):
+                cur.execute(t.sql("UPDATE {dx_payments} SET amount = ?, paid_at = COALESCE(paid_at, ?)"
+                                  " WHERE id = ?"), (event.amount, at, oid))
+            elif isinstance(event, SurveyOpened):
+                cur.execute(t.sql("INSERT INTO {dx_surveys} VALUES (?, ?, ?, ?, ?, ?)"),
+                            (event.code, oid, event.title, event.deadline, json.dumps(event.departments), at))
+                surveys[oid] = event.code
+            elif isinstance(event, (DepartmentAnswered, AnswerRevised)):
+                code = surveys[oid]
+                cur.execute(t.sql("INSERT INTO {dx_answers} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            (position, code if code is not None else oid, event.department,
+                             event.procedure_code, type(event).__name__, int(event.online_possible),
+                             event.owner, event.target_date, event.blockers, at))
 
 
 # --- survey campaigns -----------------------------------------------------------------

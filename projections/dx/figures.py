@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from application.projection.reading import ReadSession
-from domain.payments.payment import CASHLESS_METHODS
+from domain.payments.fees import CASHLESS_METHODS
 from domain.shared.context import CITY_TIMEZONE
 from projections.dx.dashboard import DxDashboard
 

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.payments.dues import ApplicationPaid, PaymentRequested, PaymentSummary
+from domain.payments.fees import CASHLESS_METHODS
 from domain.payments.payment import (
-    CASHLESS_METHODS,
     CounterPaymentRecorded,
     LateSuccessRecorded,
+    PaymentAmountMismatched,
     PaymentAuthorised,
     PaymentCancelled,
     PaymentCreated,
@@ -24,16 +25,14 @@ from domain.payments.payment import (
     PaymentFailed,
     PaymentStarted,
     PaymentSucceeded,
-    RefundFailed,
-    RefundSubmitted,
-    RefundSucceeded,
 )
+from domain.payments.refunds import RefundFailed, RefundSubmitted, RefundSucceeded
 from domain.shared.context import CITY_TIMEZONE
 
 _COLUMNS = ("id, application_id, department, procedure_code, applicant_subject, method, amount,"
             " captured_amount, refunded_amount, status, failure_reason, late_success,"
             " receipt_number, provider_payment_id, next_url, supersedes, created_at, updated_at,"
-            " paid_at, position")
+            " paid_at, position, amount_mismatch")
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,7 @@ class PaymentView:
     paid_at: str | None
     position: int
     refunds: list[RefundView]
+    amount_mismatch: bool = False  # the provider took another amount than due: reconcile
 
     @property
     def refundable(self) -> int:
@@ -106,12 +106,12 @@ def city_day(event: Any) -> str:
     return event.timestamp.astimezone(CITY_TIMEZONE).date().isoformat()
 
 
-class Payments(Projection):
+class Payments(ReadModel):
     name = "payments"
-    version = 2  # 2: refunds keep the provider's refund id (reconciliation)
+    version = 3  # 2: refunds keep the provider's refund id (reconciliation); 3: amount_mismatch
     handles = (PaymentCreated, CounterPaymentRecorded, PaymentStarted, PaymentAuthorised,
                PaymentSucceeded, PaymentFailed, PaymentExpired, PaymentCancelled, PaymentErrored,
-               LateSuccessRecorded, RefundSubmitted, RefundSucceeded, RefundFailed,
+               LateSuccessRecorded, PaymentAmountMismatched, RefundSubmitted, RefundSucceeded, RefundFailed,
                PaymentRequested, ApplicationPaid)
     tables = ("payment_status", "payment_refunds", "payment_daily_totals", "payment_dues")
 
@@ -124,7 +124,7 @@ class Payments(Projection):
             " status TEXT NOT NULL, failure_reason TEXT, late_success INTEGER NOT NULL,"
             " receipt_number TEXT, provider_payment_id TEXT, next_url TEXT, supersedes TEXT,"
             " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, paid_at TEXT,"
-            " position BIGINT NOT NULL)"
+            " position BIGINT NOT NULL, amount_mismatch INTEGER NOT NULL DEFAULT 0)"
         ))
         cur.execute(t.sql(
             "CREATE INDEX IF NOT EXISTS {payment_status}_app ON {payment_status} (application_id, created_at)"
@@ -185,7 +185,7 @@ class Payments(Projection):
             counter = isinstance(event, CounterPaymentRecorded)
             cur.execute(
                 t.sql(f"INSERT INTO {{payment_status}} ({_COLUMNS})"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"),
                 (pid, event.application_id, event.department, event.procedure_code,
                  event.applicant_subject, event.method, event.amount,
                  event.amount if counter else 0, 0, "success" if counter else "created", None, 0,
@@ -199,10 +199,10 @@ class Payments(Projection):
                       provider_payment_id=event.provider_payment_id, next_url=event.next_url)
         elif isinstance(event, PaymentAuthorised):
             self._set(cur, t, pid, at, position, status="capturable")
-        elif isinstance(event, (PaymentSucceeded, LateSuccessRecorded)):
-            late = isinstance(event, LateSuccessRecorded)
+        elif isinstance(event, (PaymentSucceeded, LateSuccessRecorded, PaymentAmountMismatched)):
+            flag = {LateSuccessRecorded: "late_success", PaymentAmountMismatched: "amount_mismatch"}.get(type(event))
             self._set(cur, t, pid, at, position, status="success", captured_amount=event.amount,
-                      paid_at=at, **({"late_success": 1} if late else {}))
+                      paid_at=at, **({flag: 1} if flag else {}))
             self._total(cur, t, pid, city_day(event), count=1, amount=event.amount, refunded=0)
         elif isinstance(event, PaymentFailed):
             self._set(cur, t, pid, at, position, status="failed", failure_reason=event.reason)
@@ -243,10 +243,10 @@ def _refunds(session: ReadSession, t: Tables, pid: str) -> list[RefundView]:
 
 def _view(session: ReadSession, t: Tables, row: tuple[Any, ...]) -> PaymentView:
     (pid, app_id, dept, proc, subject, method, amount, captured, refunded, status, reason, late,
-     receipt, ppid, next_url, supersedes, created, updated, paid, position) = row
+     receipt, ppid, next_url, supersedes, created, updated, paid, position, mismatch) = row
     return PaymentView(pid, app_id, dept, proc, subject, method, int(amount), int(captured),
                        int(refunded), status, reason, bool(late), receipt, ppid, next_url, supersedes,
-                       created, updated, paid, int(position), _refunds(session, t, pid))
+                       created, updated, paid, int(position), _refunds(session, t, pid), bool(mismatch))
 
 
 def get_payment(session: ReadSession, payment_id: str) -> PaymentView | None:

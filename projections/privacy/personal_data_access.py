@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.audit.trail import utc_iso
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import ReadSession
 from application.shared.ports import ViewCursor
 from domain.privacy.access_log import PersonalDataViewed
@@ -35,7 +35,7 @@ class AccessRow:
     request_id: str | None
 
 
-class PersonalDataAccesses(Projection):
+class PersonalDataAccesses(ReadModel):
     name = "personal_data_access"
     version = 1
     handles = (PersonalDataViewed,)

@@ -15,13 +15,16 @@ from application.shared.ports import MailUndeliverable
 
 
 class Inbox:
-    """aiosmtpd handler: keeps every message it accepts."""
+    """aiosmtpd handler: keeps every message it accepts (parsed, and as received)."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], EmailMessage]] = []
+        self.raw: list[bytes] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls it by this name
-        parsed = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        raw = envelope.original_content or envelope.content
+        self.raw.append(raw)
+        parsed = message_from_bytes(raw, policy=policy.default)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 OK"
 

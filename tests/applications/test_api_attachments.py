@@ -26,9 +26,10 @@ def test_upload_returns_a_reference_and_stores_the_bytes(client: TestClient, con
     response = _upload(client, PDF, who=token(sub="citizen-a", role="citizen"))
     assert response.status_code == 201, response.text
     ref = response.json()
-    assert ref == {"blob": hashlib.sha256(PDF).hexdigest(), "media_type": "application/pdf",
-                   "size": len(PDF), "name": "申請書.pdf"}
-    assert container.blob_store.get(ref["blob"]) == PDF
+    assert ref == {"blob": ref["blob"], "media_type": "application/pdf", "size": len(PDF), "name": "申請書.pdf"}
+    assert ref["blob"] != hashlib.sha256(PDF).hexdigest()  # the SHA-256 of the sealed bytes, not the file's
+    stored = container.blob_store.get(ref["blob"])
+    assert stored is not None and PDF not in stored  # sealed (tests/applications/test_api_attachment_ownership.py)
     assert (container.settings.data_dir / "blobs" / ref["blob"][:2] / ref["blob"]).is_file()
 
 
@@ -80,7 +81,15 @@ def _attached(client: TestClient, gql, container: Container, catalogue, citizen:
          "required": True, "personal": True}])
     reference = _upload(client, PDF, who=citizen).json()
     app_id = ok(gql(SUBMIT, citizen, input=submission(answers={"proof": reference})))["submitApplication"]["id"]
-    return app_id, reference["blob"]
+    return app_id, bound_blob(container, app_id)
+
+
+def bound_blob(container: Container, app_id: str) -> str:
+    """The blob an application's answers refer to (its upload, sealed again for it)."""
+    from application.applications.attachments import attachment_references
+
+    (reference, _), = attachment_references(container.applications.get(app_id).answers)
+    return reference["blob"]
 
 
 def test_the_applicant_and_the_department_read_an_attachment_others_cannot(

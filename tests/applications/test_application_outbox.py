@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from api.app import create_app
 from api.applications.notification_jobs import run_send_due
 from api.composition import Container
-from application.projection.base import Tables
+from api.composition.applications import mail_sender
 from domain.shared.context import Actor
 from infra.clock import ManualClock
 from infra.mail import SmtpMailSender
@@ -65,7 +65,7 @@ def test_replaying_the_process_queues_nothing_twice(container, clock):
     [process] = [p for p in container.projections if p.name == "notification_process"]
     events = container.log.repository.event_store.get(UUID(app_id))
     for position, event in enumerate(events, start=1):  # a crash before the position moved
-        process.apply(None, Tables((), 1), event, position)
+        process.handle(event, position)
     assert container.log.head() == head
     assert len(notifications(container, app_id)) == 2
 
@@ -76,7 +76,7 @@ def test_old_events_queue_nothing_when_the_process_first_meets_them(container, c
     [event] = container.log.repository.event_store.get(UUID(app_id))
     clock.advance(timedelta(days=4))
     head = container.log.head()
-    process.apply(None, Tables((), 1), event, 1)
+    process.handle(event, 1)
     assert container.log.head() == head
 
 
@@ -100,8 +100,11 @@ def test_due_mail_is_written_as_eml_files_by_default(container, clock, settings)
 
 def test_mail_is_delivered_to_a_real_smtp_server(container, clock, settings, smtp_server):
     url, inbox = smtp_server
-    settings.smtp_url = SecretStr(url)
-    settings.mail_from = "madoguchi@city.example.lg.jp"
+    configured = settings.model_copy(update={"smtp_url": SecretStr(url),
+                                             "mail_from": "madoguchi@city.example.lg.jp"})
+    container.notifications.sender = sender = mail_sender(configured)  # as MADOGUCHI_SMTP_URL wires it
+    assert isinstance(sender, SmtpMailSender)
+    container.notifications.mail_from = configured.mail_from
     app_id = submitted(container, clock)
     container.applications.receive(ctx(clock, staff()), app_id)
     settled(container)
@@ -131,8 +134,8 @@ def test_a_failed_send_is_retried_after_the_back_off_and_then_sent(container, cl
     assert (view.state, view.attempts) == ("sent", 2) and len(flaky.sent) == 1
 
 
-def test_a_notification_is_abandoned_after_the_last_attempt(container, clock, settings):
-    settings.mail_max_attempts = 3
+def test_a_notification_is_abandoned_after_the_last_attempt(container, clock):
+    container.notifications.max_attempts = 3  # MADOGUCHI_MAIL_MAX_ATTEMPTS
     container.notifications.sender = FlakySender(failures=99)
     app_id = submitted(container, clock)
     settled(container)

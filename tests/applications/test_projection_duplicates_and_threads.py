@@ -9,7 +9,8 @@ from datetime import timedelta
 from domain.shared.context import Actor
 from domain.shared.personal import ERASED_LABEL_JA
 from projections.applications.messages import ApplicationMessages, messages_of
-from projections.applications.status import ApplicationStatus, get_application
+from projections.applications.status import ApplicationStatus
+from projections.applications.status_queries import get_application
 from tests.builders import citizen, ctx, reading, setup_procedure, submit
 
 ME = citizen("citizen-dup")

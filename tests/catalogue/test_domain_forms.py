@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from domain.catalogue.forms import FIELD_TYPES, ChoiceOption, FormField, FormSchema, check_answers
+from domain.catalogue.field_definitions import ChoiceOption, FormField
+from domain.catalogue.form_answers import check_answers
+from domain.catalogue.forms import FIELD_TYPES, FormSchema
 from domain.shared.errors import FieldError, ValidationFailed
 from domain.shared.personal import PersonalData, reveal
 

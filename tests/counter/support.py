@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from api.composition import Container
 from application.demo.catalogue import DEPARTMENTS, PROCEDURES
-from application.demo.catalogue.life_events import GUIDE
+from infra.counter_rules import demo_rules_path, read_counter_rules
 from tests.builders import ADMIN, ctx, staff
 
 SHIMIN_QUEUE, KODOMO_QUEUE = "shimin-madoguchi", "kodomo-madoguchi"
@@ -27,7 +27,7 @@ JIDO_TEATE_REST = {"childName": "下野 太郎", "childBirthDate": "2016-05-01",
 def set_up_counter(container: Container) -> str:
     """The catalogue and queues; returns the id of a visit being served at 市民課."""
     clock_ctx = ctx(container.clock.now(), ADMIN)
-    codes = {rule["procedure"] for rule in GUIDE}
+    codes = read_counter_rules(demo_rules_path()).procedures
     procedures = [p for p in PROCEDURES if p["code"] in codes]
     for department in DEPARTMENTS:
         if department["code"] in {p["department"] for p in procedures}:

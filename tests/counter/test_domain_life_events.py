@@ -6,10 +6,8 @@ from datetime import date
 
 import pytest
 
-from application.demo.catalogue.life_events import GUIDE
 from domain.counter.life_events import (
     Condition,
-    GuideRule,
     HouseholdMember,
     LifeEvent,
     age_on,
@@ -18,9 +16,10 @@ from domain.counter.life_events import (
     parse_life_event,
 )
 from domain.shared.errors import ValidationFailed
+from infra.counter_rules import demo_rules_path, read_counter_rules
 
 DAY = date(2026, 4, 1)
-RULES = [GuideRule.from_dict(r) for r in GUIDE]
+RULES = read_counter_rules(demo_rules_path()).guide  # the demo city's
 ADULT = HouseholdMember(date(1985, 6, 15), "本人")
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from domain.counter.moving_notice import parse_notice
+from domain.counter.queue_lines import QueueLine
 from domain.counter.reservations import (
     CHECK_IN_EARLY,
     Reservation,
@@ -18,7 +19,6 @@ from domain.counter.reservations import (
     SlotPast,
     in_check_in_window,
 )
-from domain.counter.visits import QueueLine
 from domain.shared.context import Actor, CommandContext
 from domain.shared.errors import InvalidTransition, ValidationFailed
 from tests.counter.reservation_builders import at, notice, slots

@@ -8,14 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.counter.queue_lines import QueueLine, line_id
 from domain.counter.queues import Queue
 from domain.counter.visits import (
     VISIT_STATUS_AFTER_EVENT,
     VISIT_TRANSITIONS,
-    QueueLine,
     Visit,
     VisitStatus,
-    line_id,
     parse_ticket,
     ticket_number,
 )

@@ -124,7 +124,7 @@ def test_the_cli_exports_a_dashboard(container: Container, client: TestClient, t
     from api import cli
 
     monkeypatch.setattr(cli, "open_container", lambda: container)
-    monkeypatch.setattr(container, "close", lambda: None)
+    monkeypatch.setattr(container.storage, "close", lambda: None)  # the fixture closes it
     out = tmp_path / "city.csv"
     result = CliRunner().invoke(cli.app, ["export", "dashboard", "--from", "2026-03-01", "--to", "2026-04-30",
                                           "--department", "shimin", "--format", "csv", "--out", str(out)])

@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from api.composition import Container, build_container
-from application.payments.service import sign
+from application.payments.webhooks import sign
 from infra.clock import ManualClock
 from infra.settings import Settings
 from tests.payments.fake_provider import FakeProvider

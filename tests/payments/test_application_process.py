@@ -9,7 +9,8 @@ import pytest
 
 from api.composition import Container
 from application.payments.process import PaymentProcess
-from application.payments.service import PaymentService, ProviderEvent
+from application.payments.service import PaymentService
+from application.payments.webhooks import ProviderEvent
 from application.projection.base import ViewStoreUnavailable
 from domain.applications.status import Status
 from domain.payments.dues import PaymentDue, due_id

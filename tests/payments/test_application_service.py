@@ -12,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.composition import Container
-from application.payments.service import PaymentService, ProviderEvent
+from application.payments.service import PaymentService
+from application.payments.webhooks import ProviderEvent
 from domain.applications.status import Status
-from domain.payments.payment import PaymentRequired, PaymentStatus, RefundAmountMismatch
+from domain.payments.payment import PaymentRequired, PaymentStatus
+from domain.payments.refunds import RefundAmountMismatch
 from domain.shared.context import Actor
 from domain.shared.errors import Forbidden, InvalidTransition, ValidationFailed
 from domain.shared.idempotency import IdempotencyConflict
@@ -319,7 +321,7 @@ def test_the_city_cancels_an_open_payment(container, clock):
 def test_the_fake_provider_keeps_to_the_port(provider: FakeProvider):
     checkout = provider.create_checkout(reference="r", amount=500, method="credit_card", description="x")
     assert provider.get_status(checkout.provider_payment_id).status == "started"
-    from application.payments.service import ProviderError
+    from application.payments.provider import ProviderError
     with pytest.raises(ProviderError):
         provider.refund(provider_payment_id=checkout.provider_payment_id, refund_id="x", amount=1)
     provider.pay(checkout.provider_payment_id)

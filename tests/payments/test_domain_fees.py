@@ -9,7 +9,7 @@ import pytest
 
 from application.demo.catalogue import PROCEDURES
 from domain.catalogue.procedures import Procedure, ProcedureDefined
-from domain.payments.payment import fee_for
+from domain.payments.fees import fee_for
 from domain.shared.context import Actor, CommandContext
 from domain.shared.errors import ValidationFailed
 

@@ -11,14 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from application.payments.service import InvalidSignature, sign, verify_signature
-from domain.payments.payment import (
-    Fee,
-    Payment,
-    PaymentStatus,
-    RefundAmountMismatch,
-    fee_for,
-)
+from application.payments.webhooks import InvalidSignature, sign, verify_signature
+from domain.payments.fees import Fee, fee_for
+from domain.payments.payment import Payment, PaymentStatus
+from domain.payments.refunds import RefundAmountMismatch
 from domain.shared.context import Actor, CommandContext
 
 AT = datetime(2026, 4, 1, 1, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from api.payments.jobs import reconciliation, run_sweep
-from application.payments.service import ProviderError
+from application.payments.provider import ProviderError
 from domain.payments.payment import Payment
 from domain.shared.context import Actor, CommandContext
 from infra.clock import ManualClock
@@ -220,7 +220,11 @@ def test_reconciliation_matched_missing_and_mismatch(settings, clock):
         from datetime import date
 
         clean = reconciliation(live.container, date(2026, 4, 1), csv_text)
-        assert clean.balanced and {line.payment_id for line in clean.matched} == {p for p, _ in pids.values()}
+        # c captured less than due: the report agrees with the capture, but it never settled the fee
+        assert {line.payment_id for line in clean.matched} == {pids[n][0] for n in ("a", "b", "late")}
+        assert [(line.payment_id, line.our_amount, line.settled_amount) for line in clean.amount_mismatches] == [
+            (pids["c"][0], 250, 250)]
+        assert not clean.balanced
         assert [line.late_success for line in clean.matched if line.payment_id == pids["late"][0]] == [True]
         # the report lacks b, names an unknown payment, and says another amount for a
         lines = [line for line in csv_text.splitlines() if pids["b"][1] not in line]
@@ -231,7 +235,7 @@ def test_reconciliation_matched_missing_and_mismatch(settings, clock):
         assert [(line.provider_payment_id, line.payment_id) for line in messy.missing_in_ledger] == [
             ("sbx_unknown", None)]
         assert [(line.payment_id, line.our_amount, line.settled_amount) for line in messy.amount_mismatches] == [
-            (pids["a"][0], 300, 350)]
+            (pids["a"][0], 300, 350), (pids["c"][0], 250, 250)]
         assert not messy.balanced
         # over GraphQL: auditors see all, staff their department, citizens nothing
         query = """query($d: Date!, $csv: String!) { paymentReconciliation(date: $d, settlementCsv: $csv) {
@@ -246,7 +250,8 @@ def test_reconciliation_matched_missing_and_mismatch(settings, clock):
         audited = ask(token(sub="au", role="auditor"))["data"]["paymentReconciliation"]
         assert audited["balanced"] is False
         assert audited["missingInLedger"] == [{"providerPaymentId": "sbx_unknown"}]
-        assert audited["amountMismatches"] == [{"ourAmount": 300, "settledAmount": 350}]
+        assert audited["amountMismatches"] == [{"ourAmount": 300, "settledAmount": 350},
+                                               {"ourAmount": 250, "settledAmount": 250}]
         other = ask(token(sub="s", role="staff", dept="zeimu"))["data"]["paymentReconciliation"]
         assert other["matched"] == [] and other["missingInSettlement"] == []
         assert ask(token(sub="c", role="citizen"))["errors"][0]["extensions"]["code"] == "FORBIDDEN"

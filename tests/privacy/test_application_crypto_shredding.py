@@ -12,7 +12,7 @@ from domain.privacy.individual_number import SubjectForgotten
 from domain.shared.context import Actor
 from domain.shared.errors import Forbidden, NotFound, ValidationFailed
 from domain.shared.personal import PersonalData
-from projections.applications.status import get_application
+from projections.applications.status_queries import get_application
 from tests.builders import ADMIN, answers, citizen, ctx, drive, reading, setup_procedure, staff
 from tests.privacy.support import everything
 

@@ -14,7 +14,7 @@ from api.cli import app as cli
 from domain.applications.status import Status
 from domain.privacy.individual_number import SubjectForgotten, retention_erasure_id
 from domain.shared.context import CITY_TIMEZONE, Actor
-from projections.applications.status import get_application
+from projections.applications.status_queries import get_application
 from tests.builders import ADMIN, citizen, ctx, drive, reading, setup_procedure, submit
 
 ERASED = "[消去済み]"

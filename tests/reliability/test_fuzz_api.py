@@ -70,6 +70,23 @@ weird = (st.none() | st.booleans() | st.integers(-(2**64), 2**64) | st.floats(al
          | st.sampled_from([_nested(60), _nested(400), [], {}, [[[]]]]))
 
 
+# raw bodies no JSON encoder would write: 100k-deep arrays, 5000-digit integers, lone
+# surrogates, NaN, an answer nested 900 deep (api/shared/body_guard.py refuses them)
+DEEP = b"[" * 100_000 + b"]" * 100_000
+MALFORMED_VALUES = [DEEP, b"1" * 5000, b"-" + b"9" * 5000, b'"\\ud800"', b'"a\\udfff"', b"NaN", b"-Infinity",
+                    b'{"k": ' * 900 + b"1" + b"}" * 900, b'{"\\ud800": 1}', b"1e99999"]
+
+
+def malformed_graphql(value: bytes) -> bytes:
+    return (b'{"query": "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }",'
+            b' "variables": {"input": {"procedureCode": "jumin-hyo", "answers": ' + value + b"}}}")
+
+
+def malformed_webhook(value: bytes, created: int) -> bytes:
+    return (b'{"id": "evt_m", "type": "payment.succeeded", "created": ' + str(created).encode()
+            + b', "data": {"provider_payment_id": "pp_1", "amount": ' + value + b"}}")
+
+
 def values_for(t: Any, ids: list[str]) -> st.SearchStrategy[Any]:
     """Mostly values of GraphQL type ``t``; sometimes anything at all."""
     return st.one_of(_typed(t, ids), _typed(t, ids), weird)
@@ -187,9 +204,12 @@ CONTENT_TYPES = ["application/json", "text/plain", "application/pdf", "image/png
 
 @st.composite
 def bodies(draw: st.DrawFn) -> bytes:
-    choice = draw(st.sampled_from(["bytes", "json", "graphql", "webhook"]))
+    choice = draw(st.sampled_from(["bytes", "json", "graphql", "webhook", "malformed"]))
     if choice == "bytes":
         return draw(st.binary(max_size=300))
+    if choice == "malformed":
+        value = draw(st.sampled_from(MALFORMED_VALUES))
+        return draw(st.sampled_from([value, malformed_graphql(value), malformed_webhook(value, 1775003400)]))
     if choice == "json":
         return json.dumps(draw(json_values | weird)).encode()
     if choice == "graphql":
@@ -226,3 +246,17 @@ def test_random_http_requests_never_get_a_server_error(
     started = time.monotonic()
     check()
     assert time.monotonic() - started < 120
+
+
+@pytest.mark.parametrize("value", MALFORMED_VALUES, ids=range(len(MALFORMED_VALUES)))
+def test_malformed_json_never_gets_a_server_error(client: TestClient, clock: ManualClock, value: bytes) -> None:
+    """Each malformed value, as a body, as a GraphQL variable and in a signed webhook."""
+    created = int(clock.now().timestamp())
+    for route, body in (("/graphql", value), ("/graphql", malformed_graphql(value)),
+                        ("/webhooks/payments", malformed_webhook(value, created)), ("/attachments", value)):
+        headers = {"Content-Type": "application/json"}
+        if route == "/webhooks/payments":
+            headers.update(signed(body, created))
+        response = client.post(route, content=body, headers=headers)
+        assert_structured(response)
+        assert response.status_code < 500

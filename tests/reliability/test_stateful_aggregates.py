@@ -19,7 +19,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from domain.applications.application import Application
 from domain.counter.visits import Visit
-from domain.payments.payment import PaymentStatus, RefundAmountMismatch
+from domain.payments.payment import PaymentStatus
+from domain.payments.refunds import RefundAmountMismatch
 from domain.shared.errors import DomainError, InvalidTransition, ValidationFailed
 from tests.builders import DEFAULT_ANSWERS, ctx, defined_procedure
 from tests.conftest import START

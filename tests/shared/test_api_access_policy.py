@@ -2,7 +2,7 @@
 each HTTP route has an entry in ``application.shared.access.POLICY`` (and every entry
 names a real operation), and an authorization matrix generated from the table
 calls every operation as every role and checks allow / own / own-department /
-deny (example calls: tests/shared/access_examples.py)."""
+deny (example calls: tests/shared/access_calls.py)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,8 @@ from api.composition import Container
 from api.graphql.schema import build_schema
 from application.shared.access import EVERYONE, POLICY, Rule
 from domain.shared.context import ROLES
-from tests.shared.access_examples import (
-    EXAMPLES,
-    MINE,
-    OTHER_CITIZEN,
-    OTHER_DEPARTMENT,
-    Call,
-    World,
-    caller,
-)
+from tests.shared.access_calls import EXAMPLES
+from tests.shared.access_examples import MINE, OTHER_CITIZEN, OTHER_DEPARTMENT, Call, World, caller
 
 UNGUARDED_BY_DESIGN = {"GET /docs", "GET /docs/oauth2-redirect", "GET /openapi.json",
                        "GET /graphql"}  # API docs, and the GraphiQL page
@@ -130,9 +123,9 @@ def test_the_security_doc_shows_the_policy_as_it_is() -> None:
 
 
 def test_every_operation_has_an_example_call() -> None:
-    """The matrix below needs one example call per operation (tests/shared/access_examples.py)."""
+    """The matrix below needs one example call per operation (tests/shared/access_calls.py)."""
     missing = set(POLICY) - set(EXAMPLES)
-    assert not missing, f"operations without an example call in access_examples.py: {sorted(missing)}"
+    assert not missing, f"operations without an example call in access_calls.py: {sorted(missing)}"
     assert not set(EXAMPLES) - set(POLICY), sorted(set(EXAMPLES) - set(POLICY))
 
 

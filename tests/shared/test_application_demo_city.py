@@ -15,7 +15,7 @@ from domain.applications.status import STAFF_STATUSES
 from domain.shared.context import CITY_TIMEZONE
 from domain.shared.vocabulary import CHANNELS
 from projections.applications.inbox import inbox_counts
-from projections.applications.status import list_applications
+from projections.applications.status_queries import list_applications
 
 COUNT = 120
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from api.composition import Container, build_container
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.engine import ProjectionEngine
 from application.projection.state import all_states
 from domain.applications.application import ApplicationRejected
 from domain.applications.status import STAFF_STATUSES, STATUS_AFTER_EVENT
 from projections.applications.inbox import DepartmentInbox, inbox_counts
-from projections.applications.status import get_application, list_applications
+from projections.applications.status_queries import get_application, list_applications
 from projections.catalogue.procedure_catalogue import list_departments, list_procedures
 from tests.builders import PROCEDURE, ctx, populate, reading, setup_procedure, staff, submit
 
@@ -57,7 +57,7 @@ def generation(container: Container, name: str) -> int:
     return gs.generation
 
 
-def rows(container: Container, projection: Projection, gen: int) -> dict[str, list[tuple]]:
+def rows(container: Container, projection: ReadModel, gen: int) -> dict[str, list[tuple]]:
     """Every row of each logical table of one generation, sorted: bit for bit,
     sealed personal values included."""
     out = {}
@@ -144,13 +144,13 @@ def test_following_makes_new_applications_visible_without_a_manual_catch_up(cont
 class BrokenInbox(DepartmentInbox):
     """The real inbox, except that it cannot handle rejections."""
 
-    def apply(self, cur, t, event, position):
-        if isinstance(event, ApplicationRejected):
+    def apply_batch(self, cur, t, events):
+        if any(isinstance(event, ApplicationRejected) for _, event in events):
             raise RuntimeError("cannot count rejections")
-        super().apply(cur, t, event, position)
+        super().apply_batch(cur, t, events)
 
 
-def engine_with(container: Container, inbox_projection: Projection) -> ProjectionEngine:
+def engine_with(container: Container, inbox_projection: ReadModel) -> ProjectionEngine:
     projections = [p for p in container.projections if p.name != DepartmentInbox.name]
     return ProjectionEngine(container.log, container.views, [*projections, inbox_projection],
                             container.clock, batch_size=container.settings.projection_batch_size)

@@ -6,32 +6,27 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from application.projection.base import Projection, Tables
+from application.projection.base import ProcessManager
 from application.projection.engine import ProjectionEngine
 from application.projection.lanes import PROCESSES, READ_MODELS, follow_lanes, lanes
 from domain.applications.application import ApplicationSubmitted
-from projections.applications.status import list_applications
+from projections.applications.status_queries import list_applications
 from tests.builders import reading, setup_procedure, submit
 from tests.shared.test_projection_engine import eventually
 
 
-class StuckProcess(Projection):
+class StuckProcess(ProcessManager):
     """A process manager that cannot finish its reaction until released."""
 
     name = "stuck_process"
-    lane = PROCESSES
     handles = (ApplicationSubmitted,)
-    tables = ()
 
     def __init__(self) -> None:
         self.release = threading.Event()
         self.reacting = threading.Event()
         self.seen: list[int] = []
 
-    def create(self, cur: Any, t: Tables) -> None:
-        """No tables."""
-
-    def apply(self, cur: Any, t: Tables, event: Any, position: int) -> None:
+    def handle(self, event: Any, position: int) -> None:
         self.reacting.set()
         assert self.release.wait(30)
         self.seen.append(position)

@@ -10,12 +10,7 @@ import pytest
 from domain.applications.status import STAFF_STATUSES, Status
 from domain.shared.context import Actor
 from projections.applications.inbox import inbox_counts
-from projections.applications.status import (
-    decode_cursor,
-    encode_cursor,
-    get_application,
-    list_applications,
-)
+from projections.applications.status_queries import decode_cursor, encode_cursor, get_application, list_applications
 from projections.catalogue.procedure_catalogue import get_procedure, list_departments, list_procedures
 from tests.builders import (
     PROCEDURE,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from application.projection.engine import ProjectionFailed
-from application.projection.rebuild import begin_generation, rebuild_many
 from application.projection.state import all_states
 from domain.applications.status import Status
 from tests.builders import PROCEDURE, citizen, ctx, drive, submit
@@ -48,7 +47,7 @@ def test_a_shared_pass_rebuilds_every_read_model_equal_row_for_row(container, cl
     before = _serving_rows(container)
     names = [p.name for p in container.projections]
 
-    generations = rebuild_many(container.engine, names, grace=0, batch_size=7)
+    generations = container.engine.rebuild_many(names, grace=0, batch_size=7)
 
     assert generations == {name: 2 for name in names}
     assert {p.name: generation(container, p.name) for p in container.projections} == generations
@@ -62,10 +61,12 @@ def test_a_shared_pass_rebuilds_every_read_model_equal_row_for_row(container, cl
 def test_an_interrupted_shared_pass_resumes_its_building_generations(container, clock):
     _filled(container, clock)
     before = _serving_rows(container)
-    started, _ = begin_generation(container.engine, "department_inbox")
-    assert begin_generation(container.engine, "department_inbox") == (started, 0)
+    inbox_model = container.engine.projections["department_inbox"]
+    started = container.engine.begin_generation(inbox_model).generation
+    again = container.engine.begin_generation(inbox_model)
+    assert (again.generation, again.position) == (started, 0)
 
-    generations = rebuild_many(container.engine, ["department_inbox", "application_status"],
+    generations = container.engine.rebuild_many(["department_inbox", "application_status"],
                                grace=0, batch_size=5)
 
     assert generations["department_inbox"] == started  # continued, not a third generation
@@ -78,7 +79,7 @@ def test_a_failing_projection_does_not_stop_the_others_switching(container, cloc
     before = _serving_rows(container)
 
     with pytest.raises(ProjectionFailed) as failure:
-        rebuild_many(engine, list(engine.projections), grace=0, batch_size=4)
+        engine.rebuild_many(list(engine.projections), grace=0, batch_size=4)
 
     assert failure.value.name == "department_inbox"
     status = {s.name: s for s in engine.status() if s.serving}

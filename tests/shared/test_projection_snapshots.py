@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 
 from api.composition import Container
-from application.projection.base import Projection, Tables
+from application.projection.base import ReadModel, Tables
 from application.projection.reading import read_session
 from application.projection.state import all_states
-from projections.applications.status import list_applications
+from projections.applications.status_queries import list_applications
 from projections.dx.figures import city_dashboard
 from tests.builders import populate, reading, submit
 from tests.shared.test_projection_engine import (
@@ -30,7 +30,7 @@ def serving(c: Container) -> dict[str, tuple[int, int]]:
     return {s.name: (s.generation, s.position) for s in c.engine.status() if s.serving}
 
 
-def rows(c: Container, projection: Projection, gen: int, namespace: str = "") -> dict:
+def rows(c: Container, projection: ReadModel, gen: int, namespace: str = "") -> dict:
     out = {}
     with c.views.read() as cur:
         for logical, physical in Tables(projection.tables, gen, namespace).items():

@@ -4,27 +4,21 @@ of anonymous かんたん申請: ``Application.notifications`` and
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.types import Info
 
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import CommandPayload, Label
+from api.graphql.shared.types import CommandPayload, Label, labelled_enum, member_labels
 from application.shared.access import authorize
 from domain.applications.notifications import NotificationKind, NotificationState
 from projections.applications import notifications as model
 
 NOTIFICATIONS = (model.Notifications.name,)
 
-NotificationStateEnum = strawberry.enum(
-    Enum("NotificationState", {s.name: s.value for s in NotificationState}),
-    description="通知メールの状態 / state of a notification e-mail",
-)
-NotificationKindEnum = strawberry.enum(
-    Enum("NotificationKind", {k.name: k.value for k in NotificationKind}),
-    description="通知の種類 / kind of notification",
-)
+NotificationStateEnum = labelled_enum("NotificationState", member_labels(NotificationState),
+                                     "通知メールの状態 / state of a notification e-mail")
+NotificationKindEnum = labelled_enum("NotificationKind", member_labels(NotificationKind),
+                                    "通知の種類 / kind of notification")
 
 
 @strawberry.type(description="通知メール / one e-mail to the applicant (no address, no text)")

@@ -9,18 +9,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.applications.types import Application, ApplicationConnection, ApplicationStatusEnum, InboxEntry
 from api.graphql.audit.resolvers import guard_personal_data
 from api.graphql.shared.context import ApiContext
 from api.graphql.shared.errors import ApiError
-from api.graphql.shared.types import (
-    Application,
-    ApplicationConnection,
-    ApplicationStatusEnum,
-    ChannelEnum,
-    CommandPayload,
-    InboxEntry,
-    PageInfo,
-)
+from api.graphql.shared.types import ChannelEnum, CommandPayload, PageInfo
 from application.applications.identity import Signature
 from application.shared.access import Rule, authorize
 from domain.applications.status import Status
@@ -28,6 +21,7 @@ from domain.shared.errors import Forbidden, NotFound
 from projections.applications import inbox as inbox_model
 from projections.applications import messages as messages_model
 from projections.applications import status as status_model
+from projections.applications import status_queries
 
 STATUS = (status_model.ApplicationStatus.name,)
 THREAD = (messages_model.ApplicationMessages.name,)
@@ -82,7 +76,7 @@ class ApplicationQuery:
         actor = ctx.actor
         await ctx.wait_for(at_least_position, STATUS + THREAD)
         vault = ctx.container.vault
-        view = await ctx.read(lambda s: status_model.get_application(s, vault, str(id)))
+        view = await ctx.read(lambda s: status_queries.get_application(s, vault, str(id)))
         if view is None or view.status == Status.AWAITING_CONFIRMATION.value:  # not confirmed: no one's yet
             authorize(actor, "application")
             raise NotFound("application not found", message_ja="申請が見つかりません")
@@ -163,7 +157,7 @@ async def _page(
 
     def page(s):
         try:
-            return status_model.list_applications(s, vault, first=first, after=after, **filters)
+            return status_queries.list_applications(s, vault, first=first, after=after, **filters)
         except ValueError:
             raise ApiError("after is not a cursor from this list", "VALIDATION_FAILED",
                            field="after", rule="cursor") from None

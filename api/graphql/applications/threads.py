@@ -8,12 +8,19 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import ApplicationMessage, CommandPayload
+from api.graphql.shared.types import CommandPayload
 from application.shared.access import authorize
 from domain.privacy.individual_number import application_subject
 from projections.applications import messages as messages_model
 
 THREAD = (messages_model.ApplicationMessages.name,)
+
+
+@strawberry.type(description="問い合わせの投稿 / one message of an application's thread")
+class ApplicationMessage:
+    author_role: str = strawberry.field(description="citizen (the applicant), staff or manager")
+    at: str
+    body: str | None
 
 
 async def thread_messages(

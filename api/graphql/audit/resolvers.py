@@ -18,7 +18,7 @@ from api.graphql.shared.types import PageInfo
 from application.audit.trail import REDACTED, AuditRecord, describe, read_positions, time_range
 from application.shared.access import authorize, reveals_personal_data
 from domain.privacy.individual_number import application_subject
-from projections.applications.status import ApplicationView
+from projections.applications.status_queries import ApplicationView
 from projections.audit import index as index_model
 from projections.privacy import personal_data_access as access_model
 

@@ -5,15 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.catalogue.types import Department, FormFieldInput, Procedure
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import (
-    AssuranceEnum,
-    ChannelEnum,
-    CommandPayload,
-    Department,
-    FormFieldInput,
-    Procedure,
-)
+from api.graphql.shared.types import AssuranceEnum, ChannelEnum, CommandPayload
 from application.shared.access import authorize
 from projections.catalogue import procedure_catalogue as catalogue_model
 

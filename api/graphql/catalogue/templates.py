@@ -7,16 +7,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.catalogue.types import Form, FormField, FormFieldInput
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import (
-    AssuranceEnum,
-    ChannelEnum,
-    CommandPayload,
-    Form,
-    FormField,
-    FormFieldInput,
-    Label,
-)
+from api.graphql.shared.types import AssuranceEnum, ChannelEnum, CommandPayload, Label
 from application.catalogue.template_service import TemplateService
 from application.catalogue.templates import ProcedureTemplate as TemplateData
 from application.shared.access import authorize

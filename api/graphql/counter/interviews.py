@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -11,7 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import CommandPayload, Label
+from api.graphql.shared.types import CommandPayload, Label, labelled_enum, member_labels
 from application.projection.reading import ReadSession
 from domain.catalogue.procedures import Procedure
 from domain.counter.interviews import LABELS
@@ -23,10 +22,8 @@ from domain.shared.personal import reveal
 from projections.counter import queue_board as board_model
 from projections.counter import resident_records as residents_model
 
-LifeEventEnum = strawberry.enum(
-    Enum("LifeEvent", {e.name: e.value for e in DomainLifeEvent}),
-    description="ライフイベント / life event: 転入, 転出, 転居, 出生, 死亡, 婚姻, 離婚",
-)
+LifeEventEnum = labelled_enum("LifeEvent", member_labels(DomainLifeEvent),
+                             "ライフイベント / life event: 転入, 転出, 転居, 出生, 死亡, 婚姻, 離婚")
 
 
 @strawberry.input(description="世帯員 / a household member (the citizen included)")

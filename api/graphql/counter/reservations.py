@@ -7,7 +7,6 @@ from __future__ import annotations
 import json as jsonlib
 from datetime import date as Date
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -15,7 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.shared.context import ApiContext
-from api.graphql.shared.types import CommandPayload, Label
+from api.graphql.shared.types import CommandPayload, Label, labelled_enum, member_labels
 from application.counter.moving_notice import MovingNoticeResult, invalid_json
 from application.shared.access import authorize, reveals_personal_data
 from domain.counter.reservations import SOURCE_LABELS, ReservationNotFound
@@ -24,10 +23,8 @@ from projections.counter import reservation_slots as model
 
 RESERVATIONS = (model.ReservationSlots.name,)
 
-ReservationStatusEnum = strawberry.enum(
-    Enum("ReservationStatus", {s.name: s.value for s in DomainReservationStatus}),
-    description="予約の状態 / status of a reservation",
-)
+ReservationStatusEnum = labelled_enum("ReservationStatus", member_labels(DomainReservationStatus),
+                                     "予約の状態 / status of a reservation")
 
 
 @strawberry.type(description="予約枠 / a reservation slot and its availability")

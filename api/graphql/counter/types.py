@@ -4,28 +4,19 @@ tickets and visits, as the visit queries, mutations and subscriptions
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.shared.types import Label
+from api.graphql.shared.types import Label, labelled_enum, member_labels
 from domain.counter.visits import ARRIVAL_LABELS
 from domain.counter.visits import VisitStatus as DomainVisitStatus
 from domain.shared.context import Actor
 from projections.counter import queue_board as board_model
 from projections.counter import wait_prediction as wait_model
 
-VisitStatusEnum = strawberry.enum(
-    Enum("VisitStatus", {s.name: s.value for s in DomainVisitStatus}),
-    description="来庁の状態 / status of a counter visit",
-)
-
-
-@strawberry.enum(description="来庁の種別 / walk-in or reservation")
-class Arrival(Enum):
-    WALK_IN = "walk_in"
-    RESERVATION = "reservation"
+VisitStatusEnum = labelled_enum("VisitStatus", member_labels(DomainVisitStatus),
+                               "来庁の状態 / status of a counter visit")
+Arrival = labelled_enum("Arrival", ARRIVAL_LABELS, "来庁の種別 / walk-in or reservation")
 
 
 def visit_status_label(status: str) -> Label:

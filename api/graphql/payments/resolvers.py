@@ -7,40 +7,33 @@ read models (payment status per application, daily totals, cashless share).
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
 from api.graphql.shared.context import ApiContext
 from api.graphql.shared.errors import ApiError
-from api.graphql.shared.types import Label
+from api.graphql.shared.types import Label, labelled_enum, member_labels
 from application.shared.access import Rule, authorize
 from domain.payments.dues import ApplicationPaymentStatus
-from domain.payments.payment import (
-    METHOD_LABELS,
-    PAYMENT_STATUS_LABELS,
-    RefundAmountMismatch,
-)
+from domain.payments.fees import METHOD_LABELS
+from domain.payments.payment import PAYMENT_STATUS_LABELS
+from domain.payments.refunds import RefundAmountMismatch
 from domain.shared.errors import Forbidden, NotFound
 from projections.payments import payments as model
 
 PAYMENTS = (model.Payments.name,)
 
-PaymentMethodEnum = strawberry.enum(
-    Enum("PaymentMethod", {m.upper(): m for m in METHOD_LABELS}),
-    description="支払方法 / payment method (COUNTER_* are recorded by staff at the counter)",
-)
-PaymentStatusEnum = strawberry.enum(
-    Enum("PaymentStatus", {s.upper(): s for s in PAYMENT_STATUS_LABELS}),
-    description="決済の状態 / payment status (GOV.UK Pay's states)",
-)
+PaymentMethodEnum = labelled_enum(
+    "PaymentMethod", METHOD_LABELS,
+    "支払方法 / payment method (COUNTER_* are recorded by staff at the counter)")
+PaymentStatusEnum = labelled_enum("PaymentStatus", PAYMENT_STATUS_LABELS,
+                                  "決済の状態 / payment status (GOV.UK Pay's states)")
 
 
-ApplicationPaymentStatusEnum = strawberry.enum(
-    Enum("ApplicationPaymentStatus", {s.name: s.value for s in ApplicationPaymentStatus}),
-    description="申請の決済状況 / whether an application's fee is due, paid or refunded",
-)
+ApplicationPaymentStatusEnum = labelled_enum(
+    "ApplicationPaymentStatus", member_labels(ApplicationPaymentStatus),
+    "申請の決済状況 / whether an application's fee is due, paid or refunded")
 
 
 def _label(pair: tuple[str, str]) -> Label:
@@ -76,6 +69,8 @@ class Payment:
         description="declined, expired or cancelled_by_citizen when FAILED")
     late_success: bool = strawberry.field(
         description="the provider took the money after the payment had been given up: reconcile")
+    amount_mismatch: bool = strawberry.field(
+        description="the provider took another amount than due: the fee is not settled; reconcile")
     receipt_number: str | None
     next_url: str | None = strawberry.field(description="the provider's payment page")
     supersedes: str | None = strawberry.field(description="the failed attempt this one replaces")
@@ -96,7 +91,8 @@ class Payment:
             status_label=_label(PAYMENT_STATUS_LABELS[v.status]),
             finished=v.status in ("success", "failed", "cancelled", "error"),
             failure_reason=v.failure_reason, late_success=v.late_success,
-            receipt_number=v.receipt_number, next_url=v.next_url, supersedes=v.supersedes,
+            amount_mismatch=v.amount_mismatch, receipt_number=v.receipt_number, next_url=v.next_url,
+            supersedes=v.supersedes,
             created_at=v.created_at, updated_at=v.updated_at, paid_at=v.paid_at,
             position=v.position,
             refunds=[Refund(id=r.id, amount=r.amount, status=r.status, reason=r.reason,

@@ -166,7 +166,7 @@ PROCEDURES: list[dict] = [
         "Booking for an adult dental check-up", "kenko",
         channels=["online", "counter"], assurance="account",
         fee_yen=0, processing_days=7,
-        requirements_ja="対象は20・30・40・50・60・70歳の方。自己負担500円を"
+        requirements_ja="対象は20歳・30歳・40歳・50歳・60歳・70歳の方。自己負担500円を"
         "医療機関で支払い。",
         requirements_en="For residents aged 20, 30, 40, 50, 60 or 70. Pay 500 yen at the "
         "dental clinic.",
