@@ -375,7 +375,7 @@ def test_a_raw_projection_gets_every_stored_event_undecoded(container, clock):
     head = container.log.head()
     seen: list[tuple[int, Any]] = []
 
-    class Probe(Projection):
+    class Probe(ReadModel):
         name = "raw_probe"
         raw = True
         handles = ()
