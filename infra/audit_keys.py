@@ -53,6 +53,17 @@ class Ed25519Verifier:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         ).decode("ascii")
 
+    def public_key_raw(self) -> bytes:
+        """The 32-byte RFC 8032 encoding (for C2SP notes and verifier keys)."""
+        return self.public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    @classmethod
+    def from_raw(cls, raw: bytes) -> Ed25519Verifier:
+        try:
+            return cls(Ed25519PublicKey.from_public_bytes(raw))
+        except ValueError as e:
+            raise AuditKeyError(f"not an Ed25519 public key: {e}") from None
+
 
 class Ed25519Signer:
     def __init__(self, private_key: Ed25519PrivateKey) -> None:
@@ -88,6 +99,9 @@ class Ed25519Signer:
     def public_key_pem(self) -> str:
         return self.verifier().public_key_pem()
 
+    def public_key_raw(self) -> bytes:
+        return self.verifier().public_key_raw()
+
 
 def _from_setting(value: str) -> Ed25519Signer:
     text = value.strip()
@@ -99,9 +113,10 @@ def _from_setting(value: str) -> Ed25519Signer:
     return Ed25519Signer.from_pem(path.read_bytes())
 
 
-def development_key(data_dir: Path) -> Ed25519Signer:
-    """The development key under ``data_dir``, generated on first use."""
-    path = data_dir / DEV_KEY_FILE
+def development_key(data_dir: Path, file: str = DEV_KEY_FILE) -> Ed25519Signer:
+    """The development key under ``data_dir``, generated on first use (also a
+    witness's own key in its state directory)."""
+    path = data_dir / file
     if path.exists():
         return Ed25519Signer.from_pem(path.read_bytes())
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -118,7 +133,7 @@ def development_key(data_dir: Path) -> Ed25519Signer:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    log.warning("generated a development audit signing key at %s", path)
+    log.warning("generated an Ed25519 key at %s", path)
     return Ed25519Signer.from_pem(path.read_bytes())
 
 

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # tamper evidence: Ed25519 key (PEM text or file path) and automatic checkpoints
     audit_signing_key: str | None = Field(None, repr=False)
     audit_checkpoint_every: int = Field(1000, ge=0, le=10_000_000)
+    # the log's name in C2SP checkpoints (origin line and note key name): no spaces, no '+'
+    audit_origin: str = Field("madoguchi.example/audit", min_length=1, max_length=200,
+                              pattern=r"^[^\s+]+$")
     # online identity (JPKI 署名用電子証明書, docs/identity.md): J-LIS CA certificates
     # and CRLs (a PEM/DER file or a directory of them), and the HMAC key of the
     # recorded certificate serial hash (a dev key file outside production)

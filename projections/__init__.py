@@ -6,14 +6,12 @@ from application.projection.base import ReadModel
 from application.shared.ports import PersonalDataVault
 
 
-def all_projections(vault: PersonalDataVault, audit_chain: ReadModel | None = None,
-                    duplicate_key: bytes | None = None) -> list[ReadModel]:
+def all_projections(vault: PersonalDataVault, duplicate_key: bytes | None = None) -> list[ReadModel]:
     from projections.applications.inbox import DepartmentInbox
     from projections.applications.issued_documents import IssuedDocuments
     from projections.applications.messages import ApplicationMessages
     from projections.applications.notifications import Notifications
     from projections.applications.status import ApplicationStatus
-    from projections.audit.chain import AuditChain
     from projections.audit.index import AuditIndex
     from projections.catalogue.procedure_catalogue import ProcedureCatalogue
     from projections.counter.queue_board import QueueBoard
@@ -25,6 +23,6 @@ def all_projections(vault: PersonalDataVault, audit_chain: ReadModel | None = No
     from projections.privacy.personal_data_access import PersonalDataAccesses
 
     return [ProcedureCatalogue(), ApplicationStatus(vault, duplicate_key), DepartmentInbox(),
-            audit_chain or AuditChain(), AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(),
+            AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(),
             WaitPredictions(), DxDashboard(), ApplicationMessages(vault), ReservationSlots(), Notifications(),
             IssuedDocuments(vault), ResidentRecords(vault, duplicate_key)]

@@ -129,9 +129,9 @@ def _register_subcommands() -> None:
 
     app.add_typer(projections.app, name="projections")
     app.add_typer(demo.app, name="demo")
-    from api.cli import audit, audit_export  # audit_export adds `audit export`
+    from api.cli import audit, audit_export, audit_offline, audit_witness  # they add to `audit`
 
-    assert audit_export
+    assert audit_export and audit_offline and audit_witness
     app.add_typer(audit.app, name="audit")
     from api.cli import privacy
 

@@ -1,6 +1,8 @@
-"""``madoguchi audit``: tamper evidence — verify the event log, sign checkpoints,
-prove that an event is in a signed log. (``audit export --raw``, in
-``audit_export.py``, exports the stored events for offline verification.)
+"""``madoguchi audit``: tamper evidence — verify the event log, sign checkpoints
+(JSON or C2SP note), prove that an event is in a signed log and that a signed
+log extends an older one, seal a store written before chaining. (``audit
+export --raw``, in ``audit_export.py``, exports the stored events for offline
+verification; ``audit witness`` is in ``audit_witness.py``.)
 
 Exit codes: 0 intact / proof holds, 1 tampering found / proof fails, 2 unusable
 input (a missing or malformed file, no signing key)."""
@@ -36,11 +38,13 @@ def _write(text: str, out: Path | None) -> None:
 
 
 def _read_checkpoint(path: Path):
-    from application.audit.checkpoint import Checkpoint, MalformedCheckpoint
+    """A checkpoint file, JSON or C2SP signed note."""
+    from application.audit.checkpoint import MalformedCheckpoint
+    from application.audit.note import load_tree_head
 
     try:
-        return Checkpoint.loads(path.read_text(encoding="utf-8"))
-    except (OSError, MalformedCheckpoint) as e:
+        return load_tree_head(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, MalformedCheckpoint) as e:
         err.print(f"[red]cannot use checkpoint {path}: {e}[/red]")
         raise typer.Exit(UNUSABLE) from None
 
@@ -55,15 +59,22 @@ def _read_verifier(path: Path):
         raise typer.Exit(UNUSABLE) from None
 
 
-def _catch_up_chain(container) -> None:
-    """Bring the audit chain up to the head of the log (safe beside a running
-    worker: each batch is applied once, under the projection's row lock)."""
-    from application.projection.engine import ProjectionEngine
-    from projections.audit.chain import AuditChain
+def read_witness_key(text_or_path: str):
+    """``(name, key)`` of a witness from its verifier key (text, or a file holding it)."""
+    from application.audit.checkpoint import MalformedCheckpoint
+    from application.audit.note import COSIGNATURE_V1, parse_vkey
+    from infra.audit_keys import AuditKeyError, Ed25519Verifier
 
-    chain = [p for p in container.projections if p.name == AuditChain.name]
-    ProjectionEngine(container.log, container.views, chain, container.clock,
-                     batch_size=container.settings.projection_batch_size).catch_up()
+    path = Path(text_or_path)
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else text_or_path
+        name, kind, raw = parse_vkey(text)
+        if kind != COSIGNATURE_V1:
+            raise MalformedCheckpoint("not a witness key (signature type 0x04, tlog-cosignature)")
+        return name, Ed25519Verifier.from_raw(raw)
+    except (OSError, MalformedCheckpoint, AuditKeyError) as e:
+        err.print(f"[red]cannot use witness key {text_or_path}: {e}[/red]")
+        raise typer.Exit(UNUSABLE) from None
 
 
 @app.command("verify")
@@ -78,15 +89,26 @@ def audit_verify(
     stored: Annotated[
         bool, typer.Option(help="Also check the checkpoints signed every N events in the database")
     ] = True,
+    witness_key: Annotated[
+        list[str] | None,
+        typer.Option(help="A witness's verifier key (vkey text or file): every --checkpoint must "
+                          "carry its valid cosignature (repeatable)"),
+    ] = None,
 ) -> None:
     """Recompute the chain and Merkle roots from the raw event table.
 
-    Exits 1 naming the first bad position if anything was changed, removed or inserted."""
+    Exits 1 naming the first bad position if anything was changed, removed or inserted,
+    or if an event has no chain entry (it was put into the table directly)."""
     checkpoints = [(str(path), _read_checkpoint(path)) for path in checkpoint or []]
     verifier = _read_verifier(public_key) if public_key else None
+    witnesses = [read_witness_key(k) for k in witness_key or []]
+    if witnesses and not checkpoints:
+        err.print("[red]--witness-key needs the cosigned checkpoint(s): --checkpoint FILE[/red]")
+        raise typer.Exit(UNUSABLE)
     container = open_container()
     try:
-        report = container.audit.verify(checkpoints, stored=stored, verifier=verifier)
+        report = container.audit.verify(checkpoints, stored=stored, verifier=verifier,
+                                        witnesses=witnesses)
     finally:
         container.close()
     print(report.summary())
@@ -100,17 +122,24 @@ def audit_checkpoint(
     verify: Annotated[
         bool, typer.Option(help="Verify the whole log first and refuse to sign a tampered one")
     ] = True,
+    note: Annotated[
+        bool, typer.Option("--note", help="C2SP tlog-checkpoint signed note instead of JSON")
+    ] = False,
 ) -> None:
     """Sign the Merkle root of every event so far.
 
-    Writes {tree_size, root, time, signature}; keep the file outside the database."""
+    Writes {tree_size, root, time, signature} (or, with --note, the C2SP signed note
+    that witnesses cosign); keep the file outside the database."""
     from application.audit.service import AuditUnavailable
 
     container = open_container()
     try:
-        _catch_up_chain(container)
         try:
-            cp, report = container.audit.checkpoint(verify=verify)
+            if note:
+                cp, report = container.audit.note_checkpoint(container.settings.audit_origin,
+                                                             verify=verify)
+            else:
+                cp, report = container.audit.checkpoint(verify=verify)
         except AuditUnavailable as e:
             err.print(f"[red]{e}[/red]")
             raise typer.Exit(UNUSABLE) from None
@@ -212,16 +241,91 @@ def audit_check_proof(
 @app.command("public-key")
 def audit_public_key(
     out: Annotated[Path | None, typer.Option(help="Write the PEM here (default: stdout)")] = None,
+    vkey: Annotated[
+        bool, typer.Option("--vkey", help="The C2SP verifier key (origin+keyid+base64) instead of PEM")
+    ] = False,
 ) -> None:
     """Print the PEM public key that checks checkpoint signatures (for auditors)."""
     from application.audit.service import AuditUnavailable
 
     container = open_container()
     try:
-        pem = container.audit.public_key_pem()
+        pem = (container.audit.public_vkey(container.settings.audit_origin) + "\n" if vkey
+               else container.audit.public_key_pem())
     except AuditUnavailable as e:
         err.print(f"[red]{e}[/red]")
         raise typer.Exit(UNUSABLE) from None
     finally:
         container.close()
     _write(pem, out)
+
+
+@app.command("seal")
+def audit_seal() -> None:
+    """Chain the events of a store written before the chain was (once, after upgrading).
+
+    Refuses when a chain exists but newer events lack entries: those are forgeries."""
+    from infra.store.chain_tables import ChainBroken
+
+    container = open_container()
+    try:
+        try:
+            sealed = container.audit.seal()
+        except ChainBroken as e:
+            err.print(f"[red]{e}[/red]")
+            raise typer.Exit(TAMPERED) from None
+    finally:
+        container.close()
+    print(f"sealed: {sealed} event(s) chained" if sealed else "nothing to seal: every event is chained")
+
+
+@app.command("consistency")
+def audit_consistency(
+    old: Annotated[Path, typer.Argument(help="The older signed checkpoint (JSON or note)")],
+    new: Annotated[Path, typer.Argument(help="The newer signed checkpoint (JSON or note)")],
+    proof_file: Annotated[
+        Path | None, typer.Option("--proof", help="Check this proof offline instead of asking the log")
+    ] = None,
+    public_key: Annotated[
+        Path | None, typer.Option(help="The city's PEM public key (default: the configured key's)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the proof here (default: stdout)")] = None,
+) -> None:
+    """Prove that the log signed in NEW extends the log signed in OLD (RFC 9162 §2.1.4).
+
+    Without --proof the proof comes from the database and is written out; either way
+    it is checked against both checkpoints. Exit 1 if the history was rewritten."""
+    from application.audit.checkpoint import MalformedCheckpoint
+    from application.audit.consistency import ConsistencyProof, check_consistency
+    from domain.shared.errors import DomainError
+
+    older, newer = _read_checkpoint(old), _read_checkpoint(new)
+    verifier = _read_verifier(public_key) if public_key else None
+    if proof_file is not None:
+        if verifier is None:
+            err.print("[red]checking a proof offline needs --public-key[/red]")
+            raise typer.Exit(UNUSABLE)
+        try:
+            proof = ConsistencyProof.loads(proof_file.read_text(encoding="utf-8"))
+        except (OSError, MalformedCheckpoint) as e:
+            err.print(f"[red]cannot use proof {proof_file}: {e}[/red]")
+            raise typer.Exit(UNUSABLE) from None
+    else:
+        container = open_container()
+        try:
+            try:
+                proof = container.audit.prove_consistency(older.tree_size, newer.tree_size)
+            except DomainError as e:
+                err.print(f"[red]{e.message}[/red]")
+                raise typer.Exit(TAMPERED) from None
+            verifier = verifier or container.audit.verifier
+        finally:
+            container.close()
+        _write(proof.dumps(), out)
+    if verifier is None:
+        err.print("[red]no key to check the checkpoints' signatures with[/red]")
+        raise typer.Exit(UNUSABLE)
+    result = check_consistency(proof, older, newer, verifier)
+    err.print(("OK: " if result.ok else "FAILED: ") + result.reason)
+    if not result.ok:
+        raise typer.Exit(TAMPERED)

@@ -137,7 +137,7 @@ def _wire(settings: Settings, clock: Clock, payment_provider: PaymentProvider | 
     changes = shared.storage.changes  # PostgreSQL: which read models moved, across processes
     if changes is not None:
         http.live.listen_to(changes.subscribe)
-    engine = wire_engine(settings, shared, clock, audit_chain=audit.chain,
+    engine = wire_engine(settings, shared, clock,
                          processes=[payments.process, applications.notification_process],
                          listeners=[http.live.notify, *([changes.publish] if changes else [])])
     notifications = wire_notifications(settings, shared, catalogue, applications.confirmations,

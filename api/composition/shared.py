@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from application.projection.base import LogFollower, ReadModel
+from application.projection.base import LogFollower
 from application.projection.engine import ProjectionEngine
 from application.projection.lanes import follow_lanes
 from application.shared.ports import Clock, PersonalDataVault
@@ -37,11 +37,11 @@ class Engine:
     engine: ProjectionEngine
 
 
-def wire_engine(settings: Settings, shared: Shared, clock: Clock, *, audit_chain: ReadModel,
+def wire_engine(settings: Settings, shared: Shared, clock: Clock, *,
                 processes: Sequence[LogFollower], listeners: Sequence[Listener]) -> Engine:
     """The read models, then the process managers (payments, notifications): they
     follow the log as projections too (same worker, leader lock and positions)."""
-    projections = [*all_projections(shared.vault, audit_chain, settings.effective_duplicate_fingerprint_key),
+    projections = [*all_projections(shared.vault, settings.effective_duplicate_fingerprint_key),
                    *processes]
     engine = ProjectionEngine(shared.storage.log, shared.storage.views, projections, clock,
                               batch_size=settings.projection_batch_size, listeners=listeners)

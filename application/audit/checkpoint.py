@@ -36,8 +36,35 @@ class SignatureVerifier(Protocol):
     def verify(self, signature: bytes, message: bytes) -> bool: ...
 
 
+class SignedTreeHead(Protocol):
+    """A signed checkpoint in either format (JSON here, C2SP note in ``note.py``)."""
+
+    @property
+    def tree_size(self) -> int: ...
+
+    @property
+    def root(self) -> str:
+        """hex"""
+        ...
+
+    @property
+    def time(self) -> str:
+        """ISO 8601 when signed, or "" when the format does not say."""
+        ...
+
+    def signature_valid(self, verifier: SignatureVerifier) -> bool: ...
+
+
 class MalformedCheckpoint(ValueError):
     """A checkpoint or proof document that is not well-formed."""
+
+
+def json_document(text: str) -> Any:
+    """The JSON of a checkpoint or proof file, or ``MalformedCheckpoint``."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise MalformedCheckpoint(f"not JSON: {e}") from None
 
 
 def checkpoint_message(tree_size: int, root_hex: str, time: str) -> bytes:
@@ -101,10 +128,7 @@ class Checkpoint:
 
     @classmethod
     def loads(cls, text: str) -> Checkpoint:
-        try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as e:
-            raise MalformedCheckpoint(f"not JSON: {e}") from None
+        return cls.from_json(json_document(text))
 
 
 def sign_checkpoint(signer: CheckpointSigner, tree_size: int, root: bytes, at: datetime) -> Checkpoint:
@@ -176,10 +200,7 @@ class InclusionProof:
 
     @classmethod
     def loads(cls, text: str) -> InclusionProof:
-        try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as e:
-            raise MalformedCheckpoint(f"not JSON: {e}") from None
+        return cls.from_json(json_document(text))
 
 
 @dataclass(frozen=True)
@@ -189,7 +210,7 @@ class ProofCheck:
 
 
 def check_proof(
-    proof: InclusionProof, checkpoint: Checkpoint, verifier: SignatureVerifier
+    proof: InclusionProof, checkpoint: SignedTreeHead, verifier: SignatureVerifier
 ) -> ProofCheck:
     """What a third party does: the checkpoint is signed by the city, covers the
     proof's tree, and the audit path leads from the leaf to its root."""

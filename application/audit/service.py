@@ -1,8 +1,9 @@
-"""The audit service: verify the stored log, sign checkpoints, prove inclusion.
+"""The audit service: verify the stored log, sign checkpoints, prove inclusion
+and consistency, seal a store written before chaining.
 
 It reads the raw event table through the recorder (never decoding events) and
-the audit chain through the ``ChainStore`` port that ``projections/audit_chain``
-implements over the read-model store."""
+the audit chain through the ``ChainStore`` port that ``infra/store/chained.py``
+implements over the chain tables the recorder writes with every event."""
 
 from __future__ import annotations
 
@@ -16,12 +17,16 @@ from application.audit.checkpoint import (
     CheckpointSigner,
     InclusionProof,
     SignatureVerifier,
+    SignedTreeHead,
     sign_checkpoint,
 )
+from application.audit.consistency import ConsistencyProof
+from application.audit.note import ED25519, NoteCheckpoint, RawKeyVerifier, sign_note, vkey
 from application.audit.verify import ChainEntry, VerifyReport, verify_log
+from application.audit.witness import missing_cosignatures
 from application.shared.eventlog import CityLog
 from application.shared.ports import Clock
-from domain.audit.merkle import inclusion_proof, root_at
+from domain.audit.merkle import consistency_proof, inclusion_proof, root_at
 from domain.shared.errors import NotFound, ValidationFailed
 
 
@@ -30,7 +35,7 @@ class ChainSnapshot(Protocol):
 
     @property
     def position(self) -> int:
-        """The last log position the chain has processed."""
+        """The newest stored event's position: every event up to it must be chained."""
         ...
 
     @property
@@ -60,6 +65,11 @@ class ChainSnapshot(Protocol):
 class ChainStore(Protocol):
     def snapshot(self) -> AbstractContextManager[ChainSnapshot]: ...
 
+    def seal(self) -> int:
+        """Chain every stored event of a store written before chaining (once);
+        return how many were chained."""
+        ...
+
 
 class AuditUnavailable(Exception):
     """No signing key is configured (production without MADOGUCHI_AUDIT_SIGNING_KEY)."""
@@ -84,11 +94,12 @@ class AuditService:
         self.batch_size = batch_size
 
     # -- the raw log -----------------------------------------------------------
-    def raw_events(self, after: int = 0) -> Iterator[Any]:
-        """Every stored event in notification order, in batches, undecoded."""
+    def raw_events(self, after: int = 0, stop: int | None = None) -> Iterator[Any]:
+        """Every stored event (up to position ``stop``) in notification order, in
+        batches, undecoded."""
         while True:
             batch = self.log.recorder.select_notifications(
-                after, self.batch_size, inclusive_of_start=False
+                after, self.batch_size, stop, inclusive_of_start=False
             )
             yield from batch
             if len(batch) < self.batch_size:
@@ -111,26 +122,30 @@ class AuditService:
     # -- verification --------------------------------------------------------
     def verify(
         self,
-        checkpoints: Sequence[tuple[str, Checkpoint]] = (),
+        checkpoints: Sequence[tuple[str, SignedTreeHead]] = (),
         *,
         stored: bool = True,
         verifier: SignatureVerifier | None = None,
+        witnesses: Sequence[tuple[str, RawKeyVerifier]] = (),
     ) -> VerifyReport:
         """Recompute everything from the event table and compare it with the chain,
         the given checkpoints and (``stored``) the ones signed every N events.
-        ``verifier`` (a pinned public key) defaults to the configured key's."""
+        ``verifier`` (a pinned public key) defaults to the configured key's; each
+        of ``witnesses`` (name, key) must have cosigned every given checkpoint."""
         with self.chain.snapshot() as snapshot:
-            given = list(checkpoints)
+            given: list[tuple[str, SignedTreeHead]] = list(checkpoints)
             if stored:
                 given += [(f"stored #{cp.tree_size}", cp) for cp in snapshot.checkpoints()]
-            return verify_log(
-                self.raw_events(),
+            report = verify_log(
+                self.raw_events(stop=snapshot.position),
                 self._entries(snapshot),
                 chain_position=snapshot.position,
                 checkpoints=given,
                 verifier=verifier or self.verifier,
                 stored_nodes=snapshot.nodes,
             )
+        report.findings += missing_cosignatures(list(checkpoints), witnesses)
+        return report
 
     # -- checkpoints -----------------------------------------------------------
     def checkpoint(self, *, verify: bool = True) -> tuple[Checkpoint | None, VerifyReport | None]:
@@ -151,6 +166,19 @@ class AuditService:
                 root = root_at(snapshot.subtree, size)
         return sign_checkpoint(self.signer, size, root, self.clock.now()), report
 
+    def note_checkpoint(
+        self, origin: str, *, verify: bool = True
+    ) -> tuple[NoteCheckpoint | None, VerifyReport | None]:
+        """``checkpoint`` as a C2SP tlog-checkpoint signed note for ``origin``."""
+        cp, report = self.checkpoint(verify=verify)
+        if cp is None:
+            return None, report
+        return sign_note(self.signer, origin, cp.tree_size, bytes.fromhex(cp.root)), report  # type: ignore[arg-type]
+
+    def seal(self) -> int:
+        """Chain the events of a store written before the chain was (once)."""
+        return self.chain.seal()
+
     def stored_checkpoints(self) -> list[Checkpoint]:
         with self.chain.snapshot() as snapshot:
             return snapshot.checkpoints()
@@ -160,7 +188,30 @@ class AuditService:
             raise AuditUnavailable("no audit signing key: set MADOGUCHI_AUDIT_SIGNING_KEY")
         return self.signer.public_key_pem()
 
+    def public_vkey(self, origin: str) -> str:
+        """The log's C2SP verifier key for its note signatures."""
+        if self.signer is None:
+            raise AuditUnavailable("no audit signing key: set MADOGUCHI_AUDIT_SIGNING_KEY")
+        return vkey(origin, ED25519, self.signer.public_key_raw())  # type: ignore[attr-defined]
+
     # -- proofs ----------------------------------------------------------------
+    def prove_consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
+        """The RFC 9162 consistency proof from the tree of ``old_size`` events to
+        the tree of ``new_size`` (default: every chained event)."""
+        with self.chain.snapshot() as snapshot:
+            size = snapshot.size if new_size is None else new_size
+            if not 0 <= old_size <= size <= snapshot.size:
+                raise ValidationFailed.single(
+                    "fromSize" if not 0 <= old_size <= size else "toSize", "range",
+                    f"sizes must satisfy 0 ≤ fromSize ≤ toSize ≤ {snapshot.size} (the chained events)",
+                    f"サイズは 0 ≤ fromSize ≤ toSize ≤ {snapshot.size} の範囲で指定してください",
+                )
+            proof = consistency_proof(snapshot.subtree, old_size, size)
+            old_root = root_at(snapshot.subtree, old_size)
+            new_root = root_at(snapshot.subtree, size)
+        return ConsistencyProof(old_size, size, old_root.hex(), new_root.hex(),
+                                tuple(p.hex() for p in proof))
+
     def prove(self, position: int, tree_size: int | None = None) -> InclusionProof:
         """The inclusion proof of the event at ``position`` in the tree of
         ``tree_size`` events (default: every chained event)."""

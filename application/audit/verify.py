@@ -1,17 +1,19 @@
 """Verification of the stored event log against the audit chain and signed
 checkpoints, streaming (memory: O(log n) for the Merkle roots).
 
-The stored events are read in notification order and each one's canonical
-bytes, leaf hash and chain hash are recomputed and compared with the chain the
-``audit_chain`` projection recorded when the event was new. The first
-difference names the first bad position:
+The recorder writes each event's chain entry in the event's own transaction,
+so every stored event up to the newest must have one. The stored events are
+read in notification order and each one's canonical bytes, leaf hash and chain
+hash are recomputed and compared with its entry. The first difference names
+the first bad position:
 
 - a chained position that is no longer in the table: deleted (from the middle,
   or, at the end, the newest events);
 - a different event (originator, version or topic) at a chained position:
   inserted, swapped or replaced;
 - the same event with other bytes: altered;
-- an unchained event at or below the chain's position: forged into the log.
+- an event without a chain entry: forged into the log (written with SQL, not by
+  the recorder), at the end or in the middle.
 
 Someone with database rights can recompute the whole chain table after a change.
 Signed checkpoints catch that: the Merkle root recomputed from the table at a
@@ -28,30 +30,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from application.audit.chain import GENESIS, StoredRecord, canonical, chain_step
-from application.audit.checkpoint import Checkpoint, SignatureVerifier
+from application.audit.chain import GENESIS, ChainEntry, StoredRecord, canonical, chain_step
+from application.audit.checkpoint import SignatureVerifier, SignedTreeHead
 from domain.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
-
-
-@dataclass(frozen=True)
-class ChainEntry:
-    """One row of the audit chain, as recorded by the projection."""
-
-    position: int
-    leaf_index: int
-    originator_id: str
-    version: int
-    topic: str
-    leaf_hash: str
-    chain_hash: str
-
 
 # kinds of findings
 MISSING = "missing"  # a chained event is gone (deleted from the middle)
 TRUNCATED = "truncated"  # the newest events are gone
 REPLACED = "replaced"  # another event stands at a chained position (inserted/swapped)
 ALTERED = "altered"  # the stored bytes of an event changed
-FORGED = "forged"  # an event the chain never saw, at or below its position
+FORGED = "forged"  # a stored event without a chain entry
 CHAIN_ALTERED = "chain_altered"  # the chain table itself does not add up
 CHECKPOINT_MISMATCH = "checkpoint_mismatch"  # the log no longer has a signed root
 BAD_SIGNATURE = "bad_signature"  # a checkpoint not signed by this key
@@ -72,9 +60,9 @@ class VerifyReport:
     events: int = 0
     first_position: int | None = None
     last_position: int | None = None
-    chain_position: int = 0
+    chain_position: int = 0  # the newest stored event when the check began
     chained: int = 0  # events compared with a chain entry
-    unchained: int = 0  # newer than the chain's position (not yet chained)
+    unchained: int = 0  # stored events without a chain entry (each one a finding)
     chain_head: str = GENESIS.hex()  # recomputed over every event in the table
     root: str = EMPTY_ROOT.hex()  # recomputed Merkle root over every event in the table
     chained_root: str = EMPTY_ROOT.hex()  # recomputed root over the chained events
@@ -104,8 +92,7 @@ class VerifyReport:
             span = (f"positions {self.first_position}–{self.last_position}"
                     if self.events else "no events")
             lines = [
-                f"intact: {self.events} events ({span}); {self.chained} match the audit chain"
-                + (f", {self.unchained} newer ones not yet chained" if self.unchained else ""),
+                f"intact: {self.events} events ({span}); {self.chained} match the audit chain",
                 f"chain head {self.chain_head}",
                 f"Merkle root of {self.events} events {self.root}",
             ]
@@ -132,7 +119,7 @@ def verify_log(
     chain: Iterable[ChainEntry],
     *,
     chain_position: int,
-    checkpoints: Sequence[tuple[str, Checkpoint]] = (),
+    checkpoints: Sequence[tuple[str, SignedTreeHead]] = (),
     verifier: SignatureVerifier | None = None,
     stored_nodes: NodeFetch | None = None,
 ) -> VerifyReport:
@@ -140,7 +127,7 @@ def verify_log(
     (position order, entries up to ``chain_position``), its stored Merkle nodes
     (``stored_nodes``) and the labelled ``checkpoints``."""
     report = VerifyReport(chain_position=chain_position)
-    wanted: list[tuple[str, Checkpoint]] = []
+    wanted: list[tuple[str, SignedTreeHead]] = []
     for label, cp in checkpoints:
         if verifier is None or not cp.signature_valid(verifier):
             report.findings.append(Finding(
@@ -211,11 +198,14 @@ def verify_log(
             else:
                 report.chained += 1
             entry = next(chain_iter, None)
-        elif event.id <= chain_position:
-            fail(FORGED, event.id,
-                 f"position {event.id} holds {here}, an event the chain never saw: forged into the log")
         else:
             report.unchained += 1
+            hint = ("; no event is chained at all: if this store was written before the chain "
+                    "was, run `madoguchi audit seal` once (docs/security.md)"
+                    if report.chained == 0 and entry is None else "")
+            fail(FORGED, event.id,
+                 f"position {event.id} holds {here}, an event without a chain entry: it was not "
+                 f"written by the event store but put into the table directly, forged{hint}")
 
     if chained_root is None:
         chained_root = frontier.root()
@@ -228,7 +218,7 @@ def verify_log(
     report.root = frontier.root().hex()
     report.chained_root = chained_root.hex()
 
-    _compare_checkpoints(report, wanted, roots, position_of, frontier.size)
+    compare_checkpoints(report, wanted, roots, position_of, frontier.size)
     if report.ok and nodes is not None and nodes.bad is not None:
         level, index = nodes.bad
         first, last = index << level, ((index + 1) << level) - 1
@@ -236,7 +226,7 @@ def verify_log(
             NODES, None,
             f"the audit chain's stored Merkle node at level {level}, index {index} (leaves "
             f"{first}–{last}) disagrees with the events; proofs and checkpoints built on it would "
-            "be wrong: rebuild the audit_chain projection after investigating",
+            "be wrong: the chain tables were edited outside the event store",
         ))
     return report
 
@@ -267,16 +257,16 @@ class _NodeCheck:
             pending.popleft()
 
 
-def _time(cp: Checkpoint) -> datetime | None:
+def _time(cp: SignedTreeHead) -> datetime | None:
     try:
         return datetime.fromisoformat(cp.time)
     except ValueError:
         return None
 
 
-def _compare_checkpoints(
+def compare_checkpoints(
     report: VerifyReport,
-    wanted: list[tuple[str, Checkpoint]],
+    wanted: list[tuple[str, SignedTreeHead]],
     roots: dict[int, bytes],
     position_of: dict[int, int],
     size: int,

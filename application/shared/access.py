@@ -57,6 +57,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "auditEvents": {"auditor": A, "admin": A},
     "personalDataAccesses": {"auditor": A},
     "auditProof": {"auditor": A, "admin": A},
+    "auditConsistency": {"auditor": A, "admin": A},
     # mutations
     "establishDepartment": {"admin": A},
     "defineProcedure": _CATALOGUE_EDIT,

@@ -4,7 +4,8 @@
 - the Merkle Tree Hash of ``n`` leaves splits at ``k``, the largest power of two
   smaller than ``n`` (MTH of no leaves is ``SHA-256("")``);
 - inclusion proofs are RFC 6962 audit paths, checked with the algorithm of
-  RFC 9162 §2.1.3.2.
+  RFC 9162 §2.1.3.2; consistency proofs are RFC 9162 §2.1.4.1 ``PROOF(m, D[n])``,
+  checked with §2.1.4.2.
 
 Trees are read through a *subtree source*: ``subtree(level, index)`` is the hash
 of the perfect subtree over leaves ``[index·2^level, (index+1)·2^level)`` (level 0
@@ -109,6 +110,67 @@ def verify_inclusion(
     return sn == 0 and r == root
 
 
+def consistency_proof(subtree: SubtreeSource, old_size: int, new_size: int) -> list[bytes]:
+    """RFC 9162 §2.1.4.1: the nodes that show the tree of ``old_size`` leaves is a
+    prefix of the tree of ``new_size`` leaves (empty when the sizes are equal or
+    ``old_size`` is 0)."""
+    if not 0 <= old_size <= new_size:
+        raise ValueError(f"no consistency proof from {old_size} to {new_size} leaves")
+    if old_size in (0, new_size):
+        return []
+    proof: list[bytes] = []
+    start, end, m, complete = 0, new_size, old_size, True
+    # SUBPROOF(m, D[start:end], complete), unrolled; nodes come out root side first.
+    while m != end - start:
+        k = split_point(end - start)
+        if m <= k:
+            proof.append(range_hash(subtree, start + k, end))
+            end = start + k
+        else:
+            proof.append(range_hash(subtree, start, start + k))
+            start, m, complete = start + k, m - k, False
+    if not complete:
+        proof.append(range_hash(subtree, start, end))
+    proof.reverse()
+    return proof
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """True when ``proof`` shows the tree of ``old_size`` leaves with root
+    ``old_root`` is a prefix of the tree of ``new_size`` leaves with root
+    ``new_root`` (RFC 9162 §2.1.4.2)."""
+    if not 0 <= old_size <= new_size or any(len(p) != HASH_SIZE for p in proof):
+        return False
+    if old_size == new_size:
+        return not proof and old_root == new_root
+    if old_size == 0:
+        return not proof
+    if not proof:
+        return False
+    path = [old_root, *proof] if _is_power_of_two(old_size) else list(proof)
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == old_root and sr == new_root and sn == 0
+
+
 def append_leaf(
     index: int, leaf: bytes, subtree: SubtreeSource
 ) -> list[tuple[int, int, bytes]]:
@@ -180,6 +242,15 @@ class Frontier:
         self.size += 1
         return completed
 
+    @classmethod
+    def resume(cls, size: int, subtree: SubtreeSource) -> Frontier:
+        """The frontier of a stored tree of ``size`` leaves (its perfect
+        subtrees, read through ``subtree``)."""
+        frontier = cls()
+        frontier.size = size
+        frontier._stack = [(level, subtree(level, index)) for level, index in frontier_nodes(size)]
+        return frontier
+
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT
@@ -187,3 +258,14 @@ class Frontier:
         for _, left in reversed(self._stack[:-1]):
             h = node_hash(left, h)
         return h
+
+
+def frontier_nodes(size: int) -> list[tuple[int, int]]:
+    """``(level, index)`` of the perfect subtrees that make up a tree of ``size``
+    leaves, largest (leftmost) first."""
+    nodes, start = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            nodes.append((level, start >> level))
+            start += 1 << level
+    return nodes

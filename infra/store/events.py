@@ -1,4 +1,6 @@
-"""The event store: eventsourcing's SQLite or PostgreSQL recorder, chosen by settings."""
+"""The event store: eventsourcing's SQLite or PostgreSQL recorder, chosen by
+settings, in the subclass that writes the audit chain with each event
+(``infra/store/chained.py``)."""
 
 from __future__ import annotations
 
@@ -57,6 +59,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_CONN_MAX_AGE": "",
             "POSTGRES_PRE_PING": "y",
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+            "APPLICATION_RECORDER_TOPIC": "infra.store.chained:ChainedPostgresApplicationRecorder",
         }
         env.update(postgres_params(settings.database_url))
         return env
@@ -65,6 +68,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(settings.events_path),
         "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "infra.store.chained:ChainedSQLiteApplicationRecorder",
     }
 
 

@@ -98,3 +98,86 @@ def test_positions_and_tree_sizes_outside_the_log_are_coded_errors(
         extensions = error(gql(PROOF, auditor, position=3, treeSize=tree_size))
         assert (extensions["code"], extensions["field"]) == ("VALIDATION_FAILED", "treeSize")
     assert ok(gql(PROOF, auditor, position=3, treeSize=3))["auditProof"]["proof"]
+
+
+# --- auditConsistency ------------------------------------------------------------------------
+
+CONSISTENCY = """
+query($from: Int!, $to: Int) {
+  auditConsistency(fromSize: $from, toSize: $to) { fromSize toSize fromRoot toRoot proof }
+}"""
+
+
+def as_consistency(data: dict):
+    from application.audit.consistency import ConsistencyProof
+
+    return ConsistencyProof.from_json({"from_size": data["fromSize"], "to_size": data["toSize"],
+                                       "from_root": data["fromRoot"], "to_root": data["toRoot"],
+                                       "proof": data["proof"]})
+
+
+def test_auditors_get_consistency_proofs_between_two_checkpoints(
+    gql: Gql, container: Container, catalogue, auditor: str
+):
+    from application.audit.consistency import check_consistency
+
+    old, _ = container.audit.checkpoint()
+    ok(gql(SUBMIT, input=submission(contactEmail="hanako@example.jp")))
+    settled(container)
+    new, _ = container.audit.checkpoint()
+    assert old is not None and new is not None and new.tree_size > old.tree_size
+    data = ok(gql(CONSISTENCY, auditor, **{"from": old.tree_size, "to": new.tree_size}))["auditConsistency"]
+    proof = as_consistency(data)
+    assert check_consistency(proof, old, new, container.audit.verifier).ok
+    everything = as_consistency(ok(gql(CONSISTENCY, auditor, **{"from": 1}))["auditConsistency"])
+    assert everything.to_size == container.audit.prove_consistency(1).to_size and everything.verifies()
+    for caller, code in ((None, "UNAUTHENTICATED"), (token(sub="c-1", role="citizen"), "FORBIDDEN")):
+        assert error(gql(CONSISTENCY, caller, **{"from": 1}))["code"] == code
+    for args, field in (({"from": -1}, "fromSize"), ({"from": 3, "to": 2}, "fromSize"),
+                        ({"from": 1, "to": 10_000}, "toSize")):
+        extensions = error(gql(CONSISTENCY, auditor, **args))
+        assert (extensions["code"], extensions["field"]) == ("VALIDATION_FAILED", field)
+
+
+def test_a_witness_asks_the_graphql_api_for_the_consistency_proof(
+    gql: Gql, client, container: Container, catalogue, auditor: str, tmp_path, monkeypatch
+):
+    import httpx
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from application.audit.note import sign_note
+
+    signer, origin = container.audit.signer, container.settings.audit_origin
+    old = container.audit.prove_consistency(0)
+    (tmp_path / "old.note").write_text(sign_note(signer, origin, old.to_size, bytes.fromhex(old.to_root)).dumps())
+    (tmp_path / "city.pem").write_text(container.audit.public_key_pem())
+    ok(gql(SUBMIT, input=submission(contactEmail="hanako@example.jp")))
+    settled(container)
+    new = container.audit.prove_consistency(0)
+    (tmp_path / "new.note").write_text(sign_note(signer, origin, new.to_size, bytes.fromhex(new.to_root)).dumps())
+
+    def post(url, json, headers, timeout):  # the log's API, in-process
+        return client.post("/graphql", json=json, headers=headers)
+
+    monkeypatch.setattr(httpx, "post", post)
+    state = tmp_path / "state"
+    runner = CliRunner()
+    first = runner.invoke(app, ["audit", "witness", "--state", str(state), str(tmp_path / "old.note"),
+                                "--log-key", str(tmp_path / "city.pem"), "--name", "pref.example/w"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["audit", "witness", "--state", str(state), str(tmp_path / "new.note"),
+                                 "--graphql", "http://city.example/graphql", "--token", auditor])
+    assert second.exit_code == 0, second.output
+    assert (state / "checkpoint").read_text().startswith(f"{origin}\n{new.to_size}\n")
+
+
+def test_a_write_on_a_broken_chain_is_refused_with_a_coded_error(gql: Gql, container: Container, catalogue,
+                                                                  settings):
+    from tests.audit.insider import Insider
+
+    Insider(settings).execute("DELETE FROM {nodes}")
+    result = gql(SUBMIT, input=submission(contactEmail="hanako@example.jp"))
+    extensions = error(result)
+    assert (extensions["code"], extensions["retryable"]) == ("UNAVAILABLE", False), result
+    assert "audit" in result["errors"][0]["message"] and extensions["messageJa"]

@@ -114,6 +114,7 @@ EXAMPLES: dict[str, Example] = {
     "auditEvents": _query("{ auditEvents(first: 5) { nodes { position payload } } }"),
     "personalDataAccesses": _query("{ personalDataAccesses(first: 5) { nodes { applicationId } } }"),
     "auditProof": _query("{ auditProof(position: 1) { root } }"),
+    "auditConsistency": _query("{ auditConsistency(fromSize: 1) { proof } }"),
     # personal data
     "forgetSubject": lambda w, t, role: Call(
         "mutation($s: String!) { forgetSubject(subject: $s, reason: \"本人からの請求\") { id } }",

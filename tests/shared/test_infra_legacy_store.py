@@ -3,8 +3,9 @@
 ``fixtures/store-0.1`` is the demo city as the 0.1 layout wrote it (every event
 stored under its old ``module:Class`` topic, with its master key and audit
 signing key). The current code must decode every event, replay every
-aggregate, follow and rebuild every read model, and verify the audit chain —
-on SQLite (the file as it is) and on PostgreSQL (the same rows copied in)."""
+aggregate, follow and rebuild every read model, and — once sealed, since the
+0.1 layout kept the audit chain in a read model — verify the audit chain, on
+SQLite (the file as it is) and on PostgreSQL (the same rows copied in)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def legacy_settings(settings: Settings) -> Settings:
     return settings
 
 
-def _cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+def _cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str, code: int = 0) -> str:
     monkeypatch.delenv("MADOGUCHI_DATABASE_URL", raising=False)
     monkeypatch.setenv("MADOGUCHI_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("MADOGUCHI_DATABASE_SCHEMA", settings.database_schema)
@@ -74,7 +75,7 @@ def _cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str) -> str
     if settings.database_url:
         monkeypatch.setenv("MADOGUCHI_DATABASE_URL", settings.database_url)
     result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert result.exit_code == code, result.output + repr(result.exception)
     return result.output
 
 
@@ -119,4 +120,6 @@ def test_a_store_written_by_the_old_layout_follows_rebuilds_and_verifies(legacy_
     finally:
         container.close()
     assert "now serving" in _cli(legacy_settings, monkeypatch, "projections", "rebuild", "--all")
+    assert "audit seal" in _cli(legacy_settings, monkeypatch, "audit", "verify", code=1)
+    assert f"sealed: {len(_fixture_rows())} event(s) chained" in _cli(legacy_settings, monkeypatch, "audit", "seal")
     _cli(legacy_settings, monkeypatch, "audit", "verify")

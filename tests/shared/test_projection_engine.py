@@ -365,3 +365,33 @@ def test_rebuild_while_applications_keep_arriving_loses_nothing(settings, clock)
         assert_equal_to_a_clean_rebuild(c)
     finally:
         c.close()
+
+
+def test_a_raw_projection_gets_every_stored_event_undecoded(container, clock):
+    from eventsourcing.persistence import Notification
+
+    setup_procedure(container, clock)
+    populate(container, clock, 3)
+    head = container.log.head()
+    seen: list[tuple[int, Any]] = []
+
+    class Probe(ReadModel):
+        name = "raw_probe"
+        raw = True
+        handles = ()
+        tables = ()
+
+        def create(self, cur, t) -> None:
+            pass
+
+        def apply(self, cur, t, event, position) -> None:
+            seen.append((position, event))
+
+    engine = ProjectionEngine(container.log, container.views, [Probe()], clock, batch_size=4)
+    engine.ensure_schema()
+    engine.catch_up()
+    assert [p for p, _ in seen] == list(range(1, head + 1))
+    assert all(isinstance(e, Notification) and e.id == p for p, e in seen)
+    seen.clear()
+    engine.rebuild("raw_probe", grace=0)
+    assert [p for p, _ in seen] == list(range(1, head + 1))

@@ -12,6 +12,7 @@ from strawberry.extensions import MaskErrors
 
 from application.projection.base import ViewStoreUnavailable
 from domain.shared.errors import DomainError, ValidationFailed
+from infra.store.chain_tables import ChainBroken, UnsealedStore
 
 log = logging.getLogger("madoguchi.api")
 
@@ -65,6 +66,11 @@ def translate(error: BaseException) -> GraphQLError:
         return from_domain(error)
     if unavailable(error):
         return ApiError("the service is briefly unavailable; retry", UNAVAILABLE, retryable=True)
+    if isinstance(error, (UnsealedStore, ChainBroken)):  # the audit chain refuses the write
+        log.error("the event store refuses to write: %s", error)
+        return ApiError("the event store refuses to write until its audit chain is checked "
+                        "(madoguchi audit verify / seal)", UNAVAILABLE, retryable=False,
+                        messageJa="監査チェーンの確認が必要なため、現在記録できません")
     log.exception("unexpected error", exc_info=error)
     return ApiError("Unexpected error.", INTERNAL)
 
