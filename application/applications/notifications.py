@@ -29,16 +29,8 @@ from application.projection.base import ProcessManager, ViewStoreUnavailable
 from application.shared.eventlog import CityLog
 from application.shared.ports import Clock, MailSender, MailUndeliverable
 from domain.applications.application import (
+    STATUS_CHANGES,
     Application,
-    ApplicationApproved,
-    ApplicationCompleted,
-    ApplicationEmailConfirmed,
-    ApplicationReceived,
-    ApplicationRejected,
-    ApplicationResubmitted,
-    ApplicationReturned,
-    ApplicationSubmitted,
-    ApplicationWithdrawn,
 )
 from domain.applications.notifications import DEFAULT_MAX_ATTEMPTS, Notification, NotificationKind, notification_id
 from domain.applications.status import Status, status_after
@@ -50,9 +42,7 @@ log = logging.getLogger("madoguchi.notifications")
 PROCESS_ACTOR = Actor.system("notification-process")
 SENDER_ACTOR = Actor.system("notification-sender")
 NOTIFY_WITHIN = timedelta(days=3)
-STATUS_EVENTS = (ApplicationSubmitted, ApplicationReceived, ApplicationReturned, ApplicationResubmitted,
-                 ApplicationApproved, ApplicationRejected, ApplicationCompleted, ApplicationWithdrawn,
-                 ApplicationEmailConfirmed)
+STATUS_EVENTS = STATUS_CHANGES
 
 
 def _load_application(log_: CityLog, application_id: str) -> Application:

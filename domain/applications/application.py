@@ -189,6 +189,21 @@ class ApplicationEmailConfirmed(Event):
         aggregate.status = Status.SUBMITTED
 
 
+# every event that moves an application to another status (read models and the
+# notification process follow exactly these)
+STATUS_CHANGES = (
+    ApplicationSubmitted,
+    ApplicationReceived,
+    ApplicationReturned,
+    ApplicationResubmitted,
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationCompleted,
+    ApplicationWithdrawn,
+    ApplicationEmailConfirmed,
+)
+
+
 class Application(RecordedAggregate):
     procedure_code: str
     form_version: int

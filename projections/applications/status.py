@@ -15,15 +15,9 @@ from application.projection.base import Events, ReadModel, Tables
 from application.projection.batching import Lookup, select_in
 from application.shared.ports import PersonalDataVault, ViewCursor
 from domain.applications.application import (
-    ApplicationApproved,
-    ApplicationCompleted,
-    ApplicationEmailConfirmed,
-    ApplicationReceived,
-    ApplicationRejected,
+    STATUS_CHANGES,
     ApplicationResubmitted,
-    ApplicationReturned,
     ApplicationSubmitted,
-    ApplicationWithdrawn,
 )
 from domain.applications.status import status_after
 from domain.catalogue.procedures import ProcedureDefined
@@ -31,17 +25,7 @@ from domain.privacy.individual_number import SubjectForgotten
 from domain.shared.personal import PersonalData
 from projections.applications.status_batch import StatusWrites
 
-LIFECYCLE = (
-    ApplicationSubmitted,
-    ApplicationReceived,
-    ApplicationReturned,
-    ApplicationResubmitted,
-    ApplicationApproved,
-    ApplicationRejected,
-    ApplicationCompleted,
-    ApplicationWithdrawn,
-    ApplicationEmailConfirmed,
-)
+LIFECYCLE = STATUS_CHANGES
 
 MAX_DUPLICATES_LISTED = 10
 DUPLICATE_WINDOW = timedelta(hours=24)
