@@ -1,4 +1,5 @@
-"""The FastAPI application: GraphQL at ``/graphql``, health and readiness probes."""
+"""The FastAPI application: GraphQL at ``/graphql``, health and readiness probes, and the
+pages people look at (api/pages: board, ticket page, congestion, DX dashboard)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from api.graphql.http import CodedGraphQLRouter
 from api.graphql.schema import build_schema
 from api.interview_forms import interview_forms
 from api.notification_jobs import MailLoop
+from api.pages.ide import GRAPHIQL_HTML, add_docs, mount_vendor
+from api.pages.routes import mount_static, pages
 from api.payment_webhooks import payment_webhooks
 from api.request_ids import RequestIds
 
@@ -53,7 +56,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         title="madoguchi",
         description="行かない・待たない・書かない窓口 — the city's online counter",
         lifespan=lifespan,
-        docs_url=None if settings.env == "production" else "/docs",
+        docs_url=None,  # served below with vendored assets, outside production
         redoc_url=None,
     )
 
@@ -77,6 +80,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         ),
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
+        ide_html=GRAPHIQL_HTML,  # vendored: works offline (api/pages/ide.py)
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
@@ -88,6 +92,11 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     app.include_router(documents(container))  # issued documents and download links
     app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))
+    app.include_router(pages(container))  # /board, /t/{ticket}, /congestion, /dx
+    mount_static(app)
+    if settings.env != "production":
+        add_docs(app)
+        mount_vendor(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

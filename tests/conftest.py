@@ -85,3 +85,11 @@ def container(settings: Settings, clock: ManualClock) -> Iterator[Container]:
 
 def context(clock: ManualClock, actor: Actor | None = None) -> CommandContext:
     return CommandContext(actor or Actor.system(), clock.now(), correlation_id=uuid.uuid4().hex)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Chromium driven by Playwright, for the pages' browser tests (tests/browser.py)."""
+    from tests.browser import launch
+
+    yield from launch()

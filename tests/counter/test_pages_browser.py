@@ -1,0 +1,96 @@
+"""The counter's pages in Chromium, live against a real server (SQLite and
+PostgreSQL): a ticket issued through GraphQL, its page and the hall's board
+follow the call without a reload; the congestion page shows today's hours.
+Nothing leaves 127.0.0.1; axe-core finds no serious problem (tests/browser.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from api.app import create_app
+from api.composition import Container
+from application.demo.loader import load_demo_city
+from infra.clock import ManualClock
+from tests.api.support import token
+from tests.browser import PHONE, graphql, open_page, screenshot, serious_accessibility_problems
+from tests.builders import ctx, staff
+from tests.counter_support import SHIMIN_QUEUE, set_up_counter
+from tests.payments.live import serving
+
+pytestmark = pytest.mark.slow
+
+ISSUE = """mutation($q: String!) { issueTicket(input: {queue: $q}) {
+  id ticket pageUrl qrSvg qrPngUrl qrSvgUrl } }"""
+CALL = "mutation { callNext(window: 1) { id ticket } }"
+STAFF = token(sub="staff:1", role="staff", dept="shimin")
+
+
+def test_the_ticket_page_and_the_board_follow_a_call_without_reload(
+        container: Container, clock: ManualClock, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
+    served = set_up_counter(container)  # A-001 is being served at window 1
+    with serving(create_app(container)) as base:
+        container.settings.__dict__["public_url"] = base  # the QR code points at this server
+        issued = graphql(base, ISSUE, {"q": SHIMIN_QUEUE})["issueTicket"]
+        assert issued["ticket"] == "A-002"
+        assert issued["pageUrl"] == f"{base}/t/{issued['id']}"
+        assert issued["qrSvg"].startswith("<svg") and issued["qrPngUrl"] == f"{issued['pageUrl']}/qr.png"
+        graphql(base, ISSUE, {"q": SHIMIN_QUEUE})  # A-003 waits behind
+
+        phone = open_page(browser, issued["pageUrl"], at=clock.now(), viewport=PHONE,
+                          permissions=["notifications"])
+        ticket = phone.page
+        ticket.evaluate("""() => { window.__notes = []; const N = window.Notification;
+          window.Notification = class extends N { constructor(t, o) { super(t, o); window.__notes.push(o.body); } }; }""")
+        expect(ticket.locator(".ticket-number")).to_have_text("A-002")
+        expect(ticket.locator(".place")).to_contain_text("1番目")
+        expect(ticket.locator(".notice")).to_contain_text("順番が近づいています")
+
+        hall = open_page(browser, f"{base}/board/{SHIMIN_QUEUE}", at=clock.now())
+        board = hall.page
+        expect(board.locator(".waiting-count")).to_have_text("2人")
+        expect(board.locator('.call[data-ticket="A-001"]')).to_contain_text("1番窓口")
+        board.get_by_role("button", name="チャイムと音声で案内").click()
+
+        counter = ctx(clock.now(), staff("shimin"))
+        container.visits.complete_service(counter, served)
+        graphql(base, CALL, token=STAFF)  # staff calls the next ticket: A-002 to window 1
+
+        expect(ticket.locator(".notice")).to_contain_text("1番窓口へお越しください", timeout=15_000)
+        expect(ticket.locator(".ticket-facts")).to_contain_text("呼出中")
+        expect(board.locator('.call.fresh[data-ticket="A-002"]')).to_contain_text("1番窓口", timeout=15_000)
+        expect(board.locator(".waiting-count")).to_have_text("1人")
+        expect(board.locator(".recent-calls li.latest")).to_contain_text("A-002")
+        said = board.evaluate("() => window.madoguchiAnnouncer.said")
+        assert said == ["A-002番の番号札をお持ちの方、1番窓口へお越しください。"]
+
+        for watched, name in ((phone, "ticket"), (hall, "board")):
+            screenshot(watched.page, name, backend)
+            assert serious_accessibility_problems(watched.page) == [], name
+            watched.assert_local_only()
+            watched.page.context.close()
+
+
+def test_the_congestion_page_shows_the_wait_now_and_by_hour_today(
+        container: Container, clock: ManualClock, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
+    load_demo_city(container.catalogue, container.applications, now=clock.now(), application_count=20,
+                   payments=container.payments, surveys=container.surveys, visits=container.visits)
+    with serving(create_app(container)) as base:
+        watched = open_page(browser, f"{base}/congestion", at=clock.now())
+        page = watched.page
+        cards = page.locator(".queue-card")
+        expect(cards.first).to_be_visible(timeout=15_000)
+        assert cards.count() >= 2
+        first = cards.first
+        expect(first.locator("svg.chart .bar")).to_have_count(10)  # 8:00 … 17:00
+        expect(first.locator("svg.chart text.now")).to_have_text("9時")  # 09:30 in Shimotsuke
+        assert re.search(r"\d+人", first.locator("dl.facts").inner_text())
+        screenshot(page, "congestion", backend)
+        assert serious_accessibility_problems(page) == []
+        page.get_by_role("link", name="English").click()
+        expect(page.locator("h1")).to_have_text("Counter congestion")
+        expect(page.locator(".queue-card").first.locator("svg.chart text.now")).to_have_text("9:00")
+        watched.assert_local_only()
+        page.context.close()
