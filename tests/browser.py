@@ -79,7 +79,7 @@ def serious_accessibility_problems(page: Page) -> list[str]:
     """axe-core's serious and critical violations (WCAG 2.1 A/AA rules and best practices)."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[(n['target'], n['failureSummary']) for n in v['nodes']][:3]}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 

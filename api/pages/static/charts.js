@@ -15,7 +15,7 @@ export function hourBars(hours, nowHour, name) {
     const height = m === null ? 0 : Math.max(2, ((H - top - bottom) * m) / max);
     const y = H - bottom - height;
     const current = h.hour === nowHour;
-    return el("g", { class: `bar band-${band(m)}${current ? " now" : ""}` },
+    return el("g", { class: `bar bar-${band(m)}${current ? " now" : ""}` },
       el("rect", { x, y, width: slot - 12, height, rx: 3 }),
       el("text", { x: x + (slot - 12) / 2, y: m === null ? H - bottom - 6 : y - 6, "text-anchor": "middle", class: "value" },
         m === null ? "—" : Math.round(m)),
