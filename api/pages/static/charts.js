@@ -26,14 +26,23 @@ export function hourBars(hours, nowHour, name) {
     el("line", { x1: left, x2: W - left, y1: H - bottom, y2: H - bottom, class: "baseline" }), bars);
 }
 
+/** A legend row: a swatch and the series' name each, spaced by the names' length. */
+function legendOf(series, left) {
+  let x = left;
+  return series.map((s) => {
+    const item = el("g", { class: `seg ${s.cls}` }, el("rect", { x, y: 6, width: 14, height: 14 }),
+      el("text", { x: x + 20, y: 19, class: "legend" }, s.label));
+    x += 44 + [...s.label].reduce((w, c) => w + (c.charCodeAt(0) > 255 ? 17 : 10), 0);
+    return item;
+  });
+}
+
 /** Horizontal stacked bars: rows [{label, values}], series [{label, cls}]; totals at the end. */
 export function stackedBars(rows, series, name, { percent = false } = {}) {
   const rowH = 34, labelW = 170, legendH = 30;
   const H = legendH + rows.length * rowH + 8;
   const plotW = W - labelW - 60;
-  const legend = series.map((s, i) => el("g", { class: `seg ${s.cls}` },
-    el("rect", { x: labelW + i * 120, y: 6, width: 14, height: 14 }),
-    el("text", { x: labelW + i * 120 + 20, y: 18, class: "legend" }, s.label)));
+  const legend = legendOf(series, labelW);
   const bars = rows.map((row, r) => {
     const total = row.values.reduce((a, b) => a + b, 0);
     const scale = total === 0 ? 0 : plotW / (percent ? total : Math.max(...rows.map((x) => x.values.reduce((a, b) => a + b, 0))));
@@ -59,9 +68,7 @@ export function groupedBars(rows, series, name, unit) {
   const H = legendH + rows.length * rowH;
   const max = Math.max(1, ...rows.flatMap((row) => row.values.map((v) => v ?? 0)));
   const plotW = W - labelW - 70;
-  const legend = series.map((s, i) => el("g", { class: `seg ${s.cls}` },
-    el("rect", { x: labelW + i * 160, y: 6, width: 14, height: 14 }),
-    el("text", { x: labelW + i * 160 + 20, y: 18, class: "legend" }, s.label)));
+  const legend = legendOf(series, labelW);
   const bars = rows.map((row, r) => {
     const y = legendH + r * rowH;
     return el("g", {},
