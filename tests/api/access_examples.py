@@ -477,7 +477,7 @@ EXAMPLES: dict[str, Example] = {
     "GET /applications/{id}/attachments/{blob}": lambda w, t, role: Call(
         http=f"GET /applications/{w.application(t)}/attachments/{'0' * 64}"),
     "POST /webhooks/payments": lambda w, t, role: Call(http="POST /webhooks/payments", body=b"{}"),
-    **{page: (lambda w, t, role, page=page: Call(http=f"GET {page}"))
+    **{f"GET {page}": (lambda w, t, role, page=page: Call(http=f"GET {page}"))
        for page in ("/board", "/congestion", "/dx")},
     "GET /board/{queue}": lambda w, t, role: Call(http=f"GET /board/q-{t.dept}"),
     **{f"GET /t/{{ticket}}{tail}": (lambda w, t, role, tail=tail: Call(
