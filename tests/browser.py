@@ -53,12 +53,15 @@ class Watched:
 
 
 def open_page(browser: Browser, url: str, *, at: datetime, viewport: dict[str, int] = SCREEN,
-              permissions: list[str] = ()) -> Watched:  # type: ignore[assignment]
-    """Open ``url`` in a fresh context whose clock reads ``at`` (the server's clock)."""
+              permissions: list[str] = (), init_script: str | None = None) -> Watched:  # type: ignore[assignment]
+    """Open ``url`` in a fresh context whose clock reads ``at`` (the server's clock);
+    ``init_script`` runs before the page's own scripts."""
     context = browser.new_context(viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo",
                                   permissions=list(permissions))
     page = context.new_page()
     page.clock.set_fixed_time(at)
+    if init_script:
+        page.add_init_script(init_script)
     watched = Watched(page)
 
     def route(r) -> None:  # type: ignore[no-untyped-def]
@@ -73,6 +76,12 @@ def open_page(browser: Browser, url: str, *, at: datetime, viewport: dict[str, i
     page.on("websocket", lambda ws: watched.requests.append(ws.url))
     page.goto(url)
     return watched
+
+
+# records the notifications a page shows (their bodies, in window.__notes)
+RECORD_NOTIFICATIONS = """window.__notes = []; const Shown = window.Notification;
+window.Notification = class extends Shown {
+  constructor(title, options) { super(title, options); window.__notes.push(options.body); } };"""
 
 
 def serious_accessibility_problems(page: Page) -> list[str]:

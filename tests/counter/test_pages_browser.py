@@ -15,7 +15,7 @@ from api.composition import Container
 from application.demo.loader import load_demo_city
 from infra.clock import ManualClock
 from tests.api.support import token
-from tests.browser import PHONE, graphql, open_page, screenshot, serious_accessibility_problems
+from tests.browser import PHONE, RECORD_NOTIFICATIONS, graphql, open_page, screenshot, serious_accessibility_problems
 from tests.builders import ctx, staff
 from tests.counter_support import SHIMIN_QUEUE, set_up_counter
 from tests.payments.live import serving
@@ -40,10 +40,8 @@ def test_the_ticket_page_and_the_board_follow_a_call_without_reload(
         graphql(base, ISSUE, {"q": SHIMIN_QUEUE})  # A-003 waits behind
 
         phone = open_page(browser, issued["pageUrl"], at=clock.now(), viewport=PHONE,
-                          permissions=["notifications"])
+                          permissions=["notifications"], init_script=RECORD_NOTIFICATIONS)
         ticket = phone.page
-        ticket.evaluate("""() => { window.__notes = []; const N = window.Notification;
-          window.Notification = class extends N { constructor(t, o) { super(t, o); window.__notes.push(o.body); } }; }""")
         expect(ticket.locator(".ticket-number")).to_have_text("A-002")
         expect(ticket.locator(".place")).to_contain_text("1番目")
         expect(ticket.locator(".notice")).to_contain_text("順番が近づいています")
@@ -63,6 +61,7 @@ def test_the_ticket_page_and_the_board_follow_a_call_without_reload(
         expect(board.locator('.call.fresh[data-ticket="A-002"]')).to_contain_text("1番窓口", timeout=15_000)
         expect(board.locator(".waiting-count")).to_have_text("1人")
         expect(board.locator(".recent-calls li.latest")).to_contain_text("A-002")
+        assert ticket.evaluate("() => window.__notes") == ["順番が近づいています", "1番窓口へお越しください"]
         said = board.evaluate("() => window.madoguchiAnnouncer.said")
         assert said == ["A-002番の番号札をお持ちの方、1番窓口へお越しください。"]
 
