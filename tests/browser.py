@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from api.app import create_app
+from api.composition import Container
+from application.demo.loader import load_demo_city
+from tests.payments.live import serving
 
 CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +107,19 @@ def screenshot(page: Page, name: str, backend: str) -> Path:
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(readme_copy), full_page=True)
     return path
+
+
+@contextmanager
+def demo_server(container: Container, browser: Browser, path: str, *, applications: int) -> Iterator[Watched]:
+    """The demo city (counter history, plans, applications) served live, ``path`` open."""
+    load_demo_city(container.catalogue, container.applications, now=container.clock.now(),
+                   application_count=applications, payments=container.payments, surveys=container.surveys,
+                   visits=container.visits)
+    with serving(create_app(container)) as base:
+        watched = open_page(browser, f"{base}{path}", at=container.clock.now())
+        yield watched
+        watched.assert_local_only()
+        watched.page.context.close()
 
 
 def graphql(base_url: str, query: str, variables: dict | None = None, token: str | None = None) -> dict:

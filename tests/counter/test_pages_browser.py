@@ -12,10 +12,18 @@ from playwright.sync_api import expect
 
 from api.app import create_app
 from api.composition import Container
-from application.demo.loader import load_demo_city
+from domain.context import Actor
 from infra.clock import ManualClock
 from tests.api.support import token
-from tests.browser import PHONE, RECORD_NOTIFICATIONS, graphql, open_page, screenshot, serious_accessibility_problems
+from tests.browser import (
+    PHONE,
+    RECORD_NOTIFICATIONS,
+    demo_server,
+    graphql,
+    open_page,
+    screenshot,
+    serious_accessibility_problems,
+)
 from tests.builders import ctx, staff
 from tests.counter_support import SHIMIN_QUEUE, set_up_counter
 from tests.payments.live import serving
@@ -65,7 +73,7 @@ def test_the_ticket_page_and_the_board_follow_a_call_without_reload(
         said = board.evaluate("() => window.madoguchiAnnouncer.said")
         assert said == ["A-002番の番号札をお持ちの方、1番窓口へお越しください。"]
 
-        for watched, name in ((phone, "ticket"), (hall, "board")):
+        for watched, name in ((phone, "ticket"), (hall, "board-call")):
             screenshot(watched.page, name, backend)
             assert serious_accessibility_problems(watched.page) == [], name
             watched.assert_local_only()
@@ -74,10 +82,7 @@ def test_the_ticket_page_and_the_board_follow_a_call_without_reload(
 
 def test_the_congestion_page_shows_the_wait_now_and_by_hour_today(
         container: Container, clock: ManualClock, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
-    load_demo_city(container.catalogue, container.applications, now=clock.now(), application_count=20,
-                   payments=container.payments, surveys=container.surveys, visits=container.visits)
-    with serving(create_app(container)) as base:
-        watched = open_page(browser, f"{base}/congestion", at=clock.now())
+    with demo_server(container, browser, "/congestion", applications=20) as watched:
         page = watched.page
         cards = page.locator(".queue-card")
         expect(cards.first).to_be_visible(timeout=15_000)
@@ -91,5 +96,26 @@ def test_the_congestion_page_shows_the_wait_now_and_by_hour_today(
         page.get_by_role("link", name="English").click()
         expect(page.locator("h1")).to_have_text("Counter congestion")
         expect(page.locator(".queue-card").first.locator("svg.chart text.now")).to_have_text("9:00")
-        watched.assert_local_only()
-        page.context.close()
+
+
+def test_the_board_of_every_queue_shows_each_windows_calls_and_wait(
+        container: Container, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
+    with demo_server(container, browser, "/board", applications=20) as watched:
+        page = watched.page
+        sections = page.locator("section.queue")
+        expect(sections.first.locator(".waiting-count")).to_have_text(re.compile(r"\d+人"), timeout=15_000)
+        assert sections.count() == 2  # 市民課 証明 and 異動
+        expect(sections.locator("h2")).to_have_text(["市民課 異動", "市民課 証明"])
+        desk = staff("shimin", "demo-staff-shimin")  # the demo's staff at windows 1, 2 (証明), 4, 5 (異動)
+        for queue in ("shimin-shomei", "shimin-ido"):
+            for _ in range(5):
+                container.visits.issue_ticket(ctx(container.clock.now(), Actor.anonymous()), queue=queue)
+        for window in (1, 2, 4):
+            container.visits.call_next(ctx(container.clock.now(), desk), window)
+        expect(page.locator(".call.fresh")).to_have_count(3, timeout=15_000)
+        expect(page.locator(".recent-calls li")).to_have_count(3)
+        expect(page.locator("#queue-shimin-shomei .waiting-count")).to_have_text("3人")
+        expect(page.locator(".new-wait .band").first).to_have_class(re.compile(r"band-(short|medium|long)"))
+        expect(page.locator(".hours")).to_contain_text("8:30〜17:15")
+        screenshot(page, "board", backend)
+        assert serious_accessibility_problems(page) == []

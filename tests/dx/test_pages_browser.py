@@ -12,10 +12,9 @@ from playwright.sync_api import expect
 
 from api.app import create_app
 from api.composition import Container
-from application.demo.loader import load_demo_city
 from infra.clock import ManualClock
 from tests.api.support import token
-from tests.browser import open_page, screenshot, serious_accessibility_problems
+from tests.browser import demo_server, open_page, screenshot, serious_accessibility_problems
 from tests.payments.live import serving
 
 pytestmark = pytest.mark.slow
@@ -24,10 +23,7 @@ ANALYST = token(sub="analyst:1", role="analyst")
 
 def test_an_analyst_sees_the_departments_progress_and_downloads_the_csv(
         container: Container, clock: ManualClock, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
-    load_demo_city(container.catalogue, container.applications, now=clock.now(), application_count=60,
-                   payments=container.payments, surveys=container.surveys, visits=container.visits)
-    with serving(create_app(container)) as base:
-        watched = open_page(browser, f"{base}/dx", at=clock.now())
+    with demo_server(container, browser, "/dx", applications=60) as watched:
         page = watched.page
         page.get_by_label("アクセストークン").fill(ANALYST)
         page.get_by_role("button", name="表示する").click()
@@ -50,8 +46,6 @@ def test_an_analyst_sees_the_departments_progress_and_downloads_the_csv(
         expect(page.locator("svg.chart").first).to_be_visible(timeout=15_000)
         page.get_by_role("button", name="トークンを消去").click()
         assert page.evaluate("() => sessionStorage.getItem('madoguchi.dx.token')") is None
-        watched.assert_local_only()
-        page.context.close()
 
 
 def test_a_refused_token_says_so(container: Container, clock: ManualClock, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
