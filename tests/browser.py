@@ -115,6 +115,7 @@ def demo_server(container: Container, browser: Browser, path: str, *, applicatio
     load_demo_city(container.catalogue, container.applications, now=container.clock.now(),
                    application_count=applications, payments=container.payments, surveys=container.surveys,
                    visits=container.visits)
+    container.engine.catch_up()  # the read models are there when the page first asks
     with serving(create_app(container)) as base:
         watched = open_page(browser, f"{base}{path}", at=container.clock.now())
         yield watched

@@ -42,7 +42,7 @@ export function stackedBars(rows, series, name, { percent = false } = {}) {
   const rowH = 34, labelW = 170, legendH = 30;
   const H = legendH + rows.length * rowH + 8;
   const plotW = W - labelW - 60;
-  const legend = legendOf(series, labelW);
+  const legend = legendOf(series, 8);
   const bars = rows.map((row, r) => {
     const total = row.values.reduce((a, b) => a + b, 0);
     const scale = total === 0 ? 0 : plotW / (percent ? total : Math.max(...rows.map((x) => x.values.reduce((a, b) => a + b, 0))));
@@ -64,11 +64,11 @@ export function stackedBars(rows, series, name, { percent = false } = {}) {
 
 /** Horizontal grouped bars (e.g. median and 90th percentile days) per row. */
 export function groupedBars(rows, series, name, unit) {
-  const barH = 12, rowH = series.length * (barH + 3) + 12, labelW = 170, legendH = 30;
+  const barH = 17, rowH = series.length * (barH + 3) + 14, labelW = 170, legendH = 30;
   const H = legendH + rows.length * rowH;
   const max = Math.max(1, ...rows.flatMap((row) => row.values.map((v) => v ?? 0)));
   const plotW = W - labelW - 70;
-  const legend = legendOf(series, labelW);
+  const legend = legendOf(series, 8);
   const bars = rows.map((row, r) => {
     const y = legendH + r * rowH;
     return el("g", {},
@@ -78,7 +78,7 @@ export function groupedBars(rows, series, name, unit) {
         const w = ((v ?? 0) * plotW) / max;
         return el("g", { class: `seg ${series[i].cls}` },
           el("rect", { x: labelW, y: by, width: w, height: barH }),
-          el("text", { x: labelW + w + 6, y: by + barH - 1, class: "value" }, v === null ? "—" : unit(v)));
+          el("text", { x: labelW + w + 6, y: by + barH - 2, class: "value" }, v === null ? "—" : unit(v)));
       }));
   });
   return el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": name, class: "chart" }, legend, bars);

@@ -64,7 +64,7 @@ function plansSection(departments) {
   const plans = departments.flatMap((d) => d.plans.map((p) => ({ ...p, dept: name(d) })))
     .filter((p) => p.state === "overdue" || p.state === "on_track")
     .sort((a, b) => (a.state === b.state ? (a.targetDate ?? "").localeCompare(b.targetDate ?? "") : a.state === "overdue" ? -1 : 1));
-  const body = plans.length ? el("table", { class: "plans" }, el("caption", {}, t("dx.plans")),
+  const body = plans.length ? el("table", { class: "plans", "aria-labelledby": "h-plans" },
     el("thead", {}, el("tr", {}, ["dept", "proc", "state", "owner", "target"].map((c) => el("th", { scope: "col" }, t(`dx.col.${c}`))))),
     el("tbody", {}, plans.map((p) => el("tr", { class: `state-${p.state}` }, el("td", {}, p.dept),
       el("th", { scope: "row" }, p.procedureNameJa), el("td", {}, el("span", { class: `state state-${p.state}` }, t(`dx.state.${p.state}`))),
