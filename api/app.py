@@ -1,5 +1,5 @@
 """The FastAPI application: GraphQL at ``/graphql``, health and readiness probes, and the
-pages people look at (api/pages: board, ticket page, congestion, DX dashboard)."""
+pages people look at (docs/pages.md: board, ticket page, congestion, DX dashboard)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,25 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api.attachment_downloads import attachment_downloads
-from api.attachments import attachments
+from api.applications.attachment_downloads import attachment_downloads
+from api.applications.attachments import attachments
+from api.applications.confirm_email_page import confirm_email_page
+from api.applications.documents import documents
+from api.applications.notification_jobs import MailLoop
 from api.composition import Container
-from api.documents import documents
-from api.exports import dashboard_exports
-from api.graphql.context import ApiContext
-from api.graphql.errors import unavailable
-from api.graphql.hardening import GraphQLLimits
-from api.graphql.http import CodedGraphQLRouter
+from api.counter.interview_forms import interview_forms
+from api.counter.pages import pages as counter_pages
+from api.dx.exports import dashboard_exports
+from api.dx.pages import dx_pages
 from api.graphql.schema import build_schema
-from api.interview_forms import interview_forms
-from api.notification_jobs import MailLoop
-from api.pages.ide import GRAPHIQL_HTML, add_docs, mount_vendor
-from api.pages.routes import mount_static, pages
-from api.payment_webhooks import payment_webhooks
-from api.request_ids import RequestIds
+from api.graphql.shared.context import ApiContext
+from api.graphql.shared.errors import unavailable
+from api.graphql.shared.hardening import GraphQLLimits
+from api.graphql.shared.http import CodedGraphQLRouter
+from api.payments.webhooks import payment_webhooks
+from api.shared.dev_tools import GRAPHIQL_HTML, add_docs, mount_vendor
+from api.shared.pages import mount_static
+from api.shared.request_ids import RequestIds
 
 log = logging.getLogger("madoguchi.api")
 READY_MAX_LAG = 10_000
@@ -45,7 +48,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         mail = None
         if follow:
             container.start_projections()
-            if settings.mail_send_interval:  # the outbox sender (api/notification_jobs.py)
+            if settings.mail_send_interval:  # the outbox sender (api/applications/notification_jobs.py)
                 mail = MailLoop(container, settings.mail_send_interval).start()
         yield
         if mail is not None:
@@ -80,7 +83,7 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
         ),
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
-        ide_html=GRAPHIQL_HTML,  # vendored: works offline (api/pages/ide.py)
+        ide_html=GRAPHIQL_HTML,  # vendored: works offline (api/shared/dev_tools.py)
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
@@ -92,7 +95,9 @@ def create_app(container: Container, *, run_projections: bool | None = None) -> 
     app.include_router(documents(container))  # issued documents and download links
     app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))
-    app.include_router(pages(container))  # /board, /t/{ticket}, /congestion, /dx
+    app.include_router(confirm_email_page(container))  # the link of the confirmation e-mail
+    app.include_router(counter_pages(settings))  # /board, /t/{ticket}, /congestion
+    app.include_router(dx_pages())  # /dx
     mount_static(app)
     if settings.env != "production":
         add_docs(app)

@@ -7,29 +7,29 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from uuid import uuid4
 
-from api.auth import TokenVerifier
-from api.live import LiveUpdates
-from api.rate_limit import RateLimits
-from application.applications import ApplicationService
+from api.counter.live import LiveUpdates
+from api.shared.auth import TokenVerifier
+from api.shared.rate_limit import RateLimits
+from application.applications.email_confirmation import ConfirmationTokens, EmailConfirmationService
+from application.applications.issued_documents import IssuedDocumentService
+from application.applications.notifications import NotificationProcess, NotificationService
+from application.applications.service import ApplicationService
 from application.audit.service import AuditService
-from application.audit_trail import AuditTrail
-from application.catalogue import CatalogueService
-from application.email_confirmation import ConfirmationTokens, EmailConfirmationService
-from application.interviews import InterviewService
-from application.issued_documents import IssuedDocumentService
-from application.moving_notice import MovingNoticeService
-from application.notifications import NotificationProcess, NotificationService
-from application.payment_process import PaymentProcess
-from application.payments import PaymentProvider, PaymentService
-from application.ports import BlobStore, Clock, PersonalDataVault
-from application.privacy import PrivacyService
-from application.projection import Projection
-from application.projection_engine import ProjectionEngine
-from application.projection_lanes import follow_lanes
-from application.reservations import ReservationService
-from application.residents import ResidentService
-from application.survey import SurveyService
-from application.visits import VisitService
+from application.audit.trail import AuditTrail
+from application.catalogue.service import CatalogueService
+from application.counter.interviews import InterviewService
+from application.counter.moving_notice import MovingNoticeService
+from application.counter.reservations import ReservationService
+from application.counter.residents import ResidentService
+from application.counter.visits import VisitService
+from application.dx.survey import SurveyService
+from application.payments.process import PaymentProcess
+from application.payments.service import PaymentProvider, PaymentService
+from application.privacy.service import PrivacyService
+from application.projection.base import Projection
+from application.projection.engine import ProjectionEngine
+from application.projection.lanes import follow_lanes
+from application.shared.ports import BlobStore, Clock, PersonalDataVault
 from infra import log_redaction
 from infra.audit_keys import load_signer
 from infra.clock import SystemClock
@@ -38,7 +38,7 @@ from infra.personal_vault import EncryptingVault
 from infra.settings import Settings
 from infra.wiring import Storage, open_storage
 from projections import all_projections
-from projections.audit_chain import AuditChain, AuditChainStore
+from projections.audit.chain import AuditChain, AuditChainStore
 
 
 @dataclass
@@ -125,7 +125,7 @@ class Container:
 
     @cached_property
     def confirmations(self) -> EmailConfirmationService:
-        """Confirmation links of anonymous かんたん申請 (application/email_confirmation.py)."""
+        """Confirmation links of anonymous かんたん申請 (application/applications/email_confirmation.py)."""
         return EmailConfirmationService(self.storage.log,
                                         ConfirmationTokens(self.settings.effective_email_confirmation_key),
                                         self.settings.public_url)
@@ -133,7 +133,7 @@ class Container:
     @cached_property
     def notifications(self) -> NotificationService:
         """The outbox sender: SMTP with MADOGUCHI_SMTP_URL, else .eml files under the data dir."""
-        from api.notification_jobs import due_ids
+        from api.applications.notification_jobs import due_ids
         from infra.mail import EmlDirectoryMailSender, SmtpMailSender
 
         url = self.settings.smtp_url
@@ -164,7 +164,7 @@ class Container:
 
     def start_projections(self) -> None:
         """Follow the log in the background (as leader, or as standby), one
-        thread per lane (``application/projection_lanes.py``): the read models,
+        thread per lane (``application/projection/lanes.py``): the read models,
         and the process managers (payments, notifications)."""
         if self._worker is not None:
             return

@@ -22,10 +22,10 @@ from typing import Any
 import httpx
 import psycopg
 
-from api.auth import mint_token
 from api.composition import Container, build_container
-from domain.applications import Application
-from domain.context import Actor, CommandContext
+from api.shared.auth import mint_token
+from domain.applications.application import Application
+from domain.shared.context import Actor, CommandContext
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

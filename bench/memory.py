@@ -30,7 +30,7 @@ from bench.common import (
     verdict,
 )
 from bench.query_latency import DASHBOARD, STATUS
-from domain.applications import ApplicationSubmitted
+from domain.applications.application import ApplicationSubmitted
 
 LIST = "{ applications(first: 100) { totalCount nodes { id status } } }"
 

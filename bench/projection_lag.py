@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 
-from application import projection_state as state
+from application.projection import state
 from bench.common import (
     DEPARTMENT,
     PROCEDURE,
@@ -32,7 +32,7 @@ from bench.common import (
     set_up_city,
     verdict,
 )
-from domain.context import Actor, CommandContext
+from domain.shared.context import Actor, CommandContext
 
 READ_MODEL = "application_status"
 

@@ -41,7 +41,7 @@ from bench.common import (
     verdict,
     wait_caught_up,
 )
-from domain.applications import ApplicationSubmitted
+from domain.applications.application import ApplicationSubmitted
 
 STATUS = """query($id: ID!) { application(id: $id) {
   id status statusLabel { ja en } procedureCode dueAt overdue } }"""

@@ -6,7 +6,7 @@ Generates a city log fast (applications saved many per transaction through the
 real domain and event store), then measures in one run, per backend:
   raw  = select_notifications + decode of every event (the floor of any rebuild)
   full = ``rebuild --all`` of every read model: one shared pass over the log
-         (application/projection_rebuild.py) feeding each new generation
+         (application/projection/rebuild.py) feeding each new generation
 and prints full/raw as a ratio (target >= 0.5). Read models are the
 projections with tables; the payment process (a process manager, no tables)
 is not rebuilt here.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from application.projection_rebuild import REBUILD_BATCH_SIZE, rebuild_many
+from application.projection.rebuild import REBUILD_BATCH_SIZE, rebuild_many
 from bench.common import backend_name, container_for, fresh_settings, generate, parser, verdict
 
 

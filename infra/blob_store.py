@@ -1,4 +1,4 @@
-"""Local-directory blob store (the default :class:`application.ports.BlobStore`).
+"""Local-directory blob store (the default :class:`application.shared.ports.BlobStore`).
 
 Blobs live under ``<data dir>/blobs/<ab>/<sha256>``; a file is written to a
 temporary name and renamed into place, so a reader never sees half a blob."""

@@ -39,16 +39,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from domain.identity import JPKI_SIGNATURE, SIGNATURE_ALGORITHM, IdentityAssertion, IdentityRejected
+from domain.applications.identity import JPKI_SIGNATURE, SIGNATURE_ALGORITHM, IdentityAssertion, IdentityRejected
+from infra.dev_card import DevAuthority
+from infra.jpki_profile import OID_ADDRESS, OID_BIRTH_DATE, OID_NAME, OID_SEX
 from infra.settings import Settings
 
 log = logging.getLogger("madoguchi.identity")
 
-# otherName types of the JPKI signing certificate's subjectAltName (J-LIS profile)
-OID_NAME = x509.ObjectIdentifier("1.2.392.200149.8.5.5.1")
-OID_BIRTH_DATE = x509.ObjectIdentifier("1.2.392.200149.8.5.5.3")
-OID_SEX = x509.ObjectIdentifier("1.2.392.200149.8.5.5.4")
-OID_ADDRESS = x509.ObjectIdentifier("1.2.392.200149.8.5.5.5")
 
 _SUFFIXES = (".pem", ".crt", ".cer", ".der", ".crl")
 
@@ -118,7 +115,7 @@ class _Sources:
 
 
 class JpkiVerifier:
-    """The :class:`application.ports.SignatureVerifier` for JPKI signing certificates.
+    """The :class:`application.shared.ports.SignatureVerifier` for JPKI signing certificates.
 
     Trust anchors and CRLs are read from their paths, and read again when a file
     changes (CRLs are replaced as J-LIS publishes them)."""
@@ -137,12 +134,17 @@ class JpkiVerifier:
     def from_settings(cls, settings: Settings) -> JpkiVerifier | None:
         """None when no trust anchors are configured (every JPKI signature is then
         ``CERT_UNTRUSTED``)."""
-        if settings.jpki_trust_anchors is None:
+        anchors, crls = settings.jpki_trust_anchors, settings.jpki_crls
+        if anchors is None and settings.env == "development":
+            # the development CA of the data directory (infra/dev_card.py), never in production
+            dev = DevAuthority(settings.data_dir).ensure()
+            anchors, crls = dev.anchors, crls or dev.crls
+        if anchors is None:
             return None
         key = settings.effective_jpki_serial_hash_key
         if key is None:
             raise ValueError("MADOGUCHI_JPKI_SERIAL_HASH_KEY is required in production with JPKI")
-        return cls(settings.jpki_trust_anchors, settings.jpki_crls, key)
+        return cls(anchors, crls, key)
 
     def _stamp_of(self) -> tuple[object, ...]:
         stamp: list[object] = []

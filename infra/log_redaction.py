@@ -13,7 +13,7 @@ import threading
 import traceback
 from typing import Any
 
-from domain.privacy import redact_individual_numbers
+from domain.privacy.individual_number import redact_individual_numbers
 
 _lock = threading.Lock()
 _installed = False

@@ -21,7 +21,7 @@ from email.utils import format_datetime, localtime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from application.ports import MailUndeliverable
+from application.shared.ports import MailUndeliverable
 
 _TRUE = ("1", "true", "yes", "on")
 

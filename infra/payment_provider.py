@@ -1,5 +1,5 @@
 """The HTTP payment-provider adapter: implements the ``PaymentProvider`` port
-(``application/payments.py``) against a provider speaking the API that the
+(``application/payments/service.py``) against a provider speaking the API that the
 sandbox (``infra/sandbox_provider``) simulates:
 
 - ``POST {url}/v1/checkouts`` ``{reference, amount, method, description}`` →
@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
-from application.payments import Checkout, ProviderError, ProviderRefund, ProviderStatus
+from application.payments.service import Checkout, ProviderError, ProviderRefund, ProviderStatus
 
 STATUSES = ("created", "started", "capturable", "success", "failed", "cancelled", "error")
 REFUND_STATUSES = ("submitted", "success", "error")

@@ -1,4 +1,4 @@
-"""The :class:`~application.ports.FormPrinter` adapter: one PDF with every filled
+"""The :class:`~application.shared.ports.FormPrinter` adapter: one PDF with every filled
 form, in Japanese, through reportlab's built-in CID font (HeiseiKakuGo-W5; no
 font file is embedded or needed). Each form starts on a new A4 page and ends with
 a box for the citizen's signature. Deterministic: no creation date, fixed ids."""

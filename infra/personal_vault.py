@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.personal import ERASED_LABEL_JA, PersonalData
+from domain.shared.personal import ERASED_LABEL_JA, PersonalData
 from infra.crypto.cipher import SubjectCipher
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from eventsourcing.persistence import Transcoding
 
-from domain.context import EventMeta
-from domain.personal import PersonalData
-from domain.privacy import redact_individual_numbers
+from domain.privacy.individual_number import redact_individual_numbers
+from domain.shared.context import EventMeta
+from domain.shared.personal import PersonalData
 from infra.crypto.cipher import SubjectCipher
 
 log = logging.getLogger("madoguchi.privacy")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import psycopg
 
-from application.eventlog import CityLog
-from application.ports import LeaderLock, ViewStore, Wakeup
+from application.shared.eventlog import CityLog
+from application.shared.ports import LeaderLock, ViewStore, Wakeup
 from infra.crypto.cipher import SubjectCipher
 from infra.crypto.keystore import PostgresKeyDatabase, SQLiteKeyDatabase, SubjectKeyStore
 from infra.crypto.master_key import load_master_key

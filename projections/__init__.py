@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from application.ports import PersonalDataVault
-from application.projection import Projection
+from application.projection.base import Projection
+from application.shared.ports import PersonalDataVault
 
 
 def all_projections(vault: PersonalDataVault, audit_chain: Projection | None = None,
                     duplicate_key: bytes | None = None) -> list[Projection]:
-    from projections.application_messages import ApplicationMessages
-    from projections.application_status import ApplicationStatus
-    from projections.audit_chain import AuditChain
-    from projections.audit_index import AuditIndex
-    from projections.department_inbox import DepartmentInbox
-    from projections.dx_dashboard import DxDashboard
-    from projections.issued_documents import IssuedDocuments
-    from projections.notifications import Notifications
-    from projections.payments import Payments
-    from projections.personal_data_access import PersonalDataAccesses
-    from projections.procedure_catalogue import ProcedureCatalogue
-    from projections.queue_board import QueueBoard
-    from projections.reservation_slots import ReservationSlots
-    from projections.resident_records import ResidentRecords
-    from projections.wait_prediction import WaitPredictions
+    from projections.applications.inbox import DepartmentInbox
+    from projections.applications.issued_documents import IssuedDocuments
+    from projections.applications.messages import ApplicationMessages
+    from projections.applications.notifications import Notifications
+    from projections.applications.status import ApplicationStatus
+    from projections.audit.chain import AuditChain
+    from projections.audit.index import AuditIndex
+    from projections.catalogue.procedure_catalogue import ProcedureCatalogue
+    from projections.counter.queue_board import QueueBoard
+    from projections.counter.reservation_slots import ReservationSlots
+    from projections.counter.resident_records import ResidentRecords
+    from projections.counter.wait_prediction import WaitPredictions
+    from projections.dx.dashboard import DxDashboard
+    from projections.payments.payments import Payments
+    from projections.privacy.personal_data_access import PersonalDataAccesses
 
     return [ProcedureCatalogue(), ApplicationStatus(vault, duplicate_key), DepartmentInbox(),
             audit_chain or AuditChain(), AuditIndex(), PersonalDataAccesses(), QueueBoard(), Payments(),

@@ -11,13 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from api.composition import Container
-from application.results import CommandResult
-from domain.application_status import STAFF_STATUSES, Status
-from domain.context import Actor, CommandContext
-from domain.payments import fee_for
-from domain.procedures import Procedure
+from application.projection.reading import ReadSession, read_session
+from application.shared.results import CommandResult
+from domain.applications.status import STAFF_STATUSES, Status
+from domain.catalogue.procedures import Procedure
+from domain.payments.payment import fee_for
+from domain.shared.context import Actor, CommandContext
 from infra.clock import ManualClock
-from projections.reading import ReadSession, read_session
 
 DEPARTMENT = "shimin"
 PROCEDURE = "jumin-hyo"

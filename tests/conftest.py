@@ -14,10 +14,12 @@ import psycopg
 import pytest
 
 from api.composition import Container, build_container
-from domain.context import Actor, CommandContext
+from domain.shared.context import Actor, CommandContext
 from infra.clock import ManualClock
 from infra.settings import Settings
 from tests.tokens import TEST_JWT_SECRET
+
+pytest_plugins = ["tests.shared.api_fixtures"]
 
 POSTGRES_URL = os.environ.get(
     "MADOGUCHI_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -87,9 +89,18 @@ def context(clock: ManualClock, actor: Actor | None = None) -> CommandContext:
     return CommandContext(actor or Actor.system(), clock.now(), correlation_id=uuid.uuid4().hex)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that runs on PostgreSQL carries the ``postgres`` marker, so the
+    quick loop is ``pytest -m "not postgres and not slow"`` (docs/architecture.md)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Chromium driven by Playwright, for the pages' browser tests (tests/browser.py)."""
-    from tests.browser import launch
+    """Chromium driven by Playwright, for the pages' browser tests (tests/shared/browser.py)."""
+    from tests.shared.browser import launch
 
     yield from launch()

@@ -77,7 +77,7 @@ def token(
 ) -> None:
     """Print a token: HS256 with MADOGUCHI_JWT_SECRET or, outside production, the
     development secret of the data directory (var/dev-jwt-secret, shared with serve)."""
-    from api.auth import mint_token
+    from api.shared.auth import mint_token
 
     settings = Settings()
     try:
@@ -141,6 +141,9 @@ def _register_subcommands() -> None:
     from api.cli import residents
 
     app.add_typer(residents.app, name="residents")
+    from api.cli import dev
+
+    app.add_typer(dev.app, name="dev")
 
 
 _register_subcommands()

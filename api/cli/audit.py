@@ -58,8 +58,8 @@ def _read_verifier(path: Path):
 def _catch_up_chain(container) -> None:
     """Bring the audit chain up to the head of the log (safe beside a running
     worker: each batch is applied once, under the projection's row lock)."""
-    from application.projection_engine import ProjectionEngine
-    from projections.audit_chain import AuditChain
+    from application.projection.engine import ProjectionEngine
+    from projections.audit.chain import AuditChain
 
     chain = [p for p in container.projections if p.name == AuditChain.name]
     ProjectionEngine(container.log, container.views, chain, container.clock,
@@ -163,7 +163,7 @@ def audit_prove(
 
     A third party checks it against a checkpoint (audit check-proof, or docs/security.md)."""
     from application.audit.checkpoint import check_proof
-    from domain.errors import DomainError
+    from domain.shared.errors import DomainError
 
     cp = _read_checkpoint(checkpoint) if checkpoint else None
     if cp is not None:

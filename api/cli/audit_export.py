@@ -40,7 +40,7 @@ def _open_private(path: Path) -> IO[str]:
 
 
 def _export_actor():
-    from domain.context import Actor
+    from domain.shared.context import Actor
 
     try:
         user = getpass.getuser()
@@ -52,7 +52,7 @@ def _export_actor():
 def _command_context(container):
     import uuid
 
-    from domain.context import CommandContext
+    from domain.shared.context import CommandContext
 
     return CommandContext(_export_actor(), container.clock.now(), correlation_id=uuid.uuid4().hex,
                           request_id=uuid.uuid4().hex)
@@ -68,9 +68,9 @@ def export(
 ) -> None:
     """Export the event log as JSON Lines (personal data redacted unless --pii)."""
     from api.cli.audit import open_container
-    from application.audit_trail import export as export_records
-    from application.audit_trail import time_range
-    from domain.errors import ValidationFailed
+    from application.audit.trail import export as export_records
+    from application.audit.trail import time_range
+    from domain.shared.errors import ValidationFailed
 
     if raw and (from_ or to or pii):
         err.print("[red]--raw exports the whole stored log: no --from, --to or --pii.[/red]")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from domain.context import CITY_TIMEZONE
+from domain.shared.context import CITY_TIMEZONE
 
 app = typer.Typer(help="Exports (aggregates only).", no_args_is_help=True)
 console = Console(stderr=True)
@@ -26,9 +26,9 @@ def export_dashboard(
 ) -> None:
     """Write the city's, one department's or every department's monthly DX figures."""
     from api.cli import open_container
-    from projections import dx_figures as model
-    from projections.dx_export import to_csv, to_json
-    from projections.reading import read_session
+    from api.dx.export_formats import to_csv, to_json
+    from application.projection.reading import read_session
+    from projections.dx import figures as model
 
     if format not in ("csv", "json"):
         console.print("[red]--format must be csv or json[/red]")

@@ -15,9 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from application.moving_notice import invalid_json
-from domain.context import Actor, CommandContext
-from domain.errors import DomainError, ValidationFailed
+from application.counter.moving_notice import invalid_json
+from domain.shared.context import Actor, CommandContext
+from domain.shared.errors import DomainError, ValidationFailed
 
 app = typer.Typer(help="The national moving service's pre-notices (引越し予約).", no_args_is_help=True)
 err = Console(stderr=True)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api.notification_jobs import run_send_due
+from api.applications.notification_jobs import run_send_due
 
 app = typer.Typer(help="Applicant notifications (e-mail outbox).", no_args_is_help=True)
 

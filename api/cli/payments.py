@@ -19,8 +19,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.payment_jobs import reconciliation, run_sweep
-from domain.errors import DomainError
+from api.payments.jobs import reconciliation, run_sweep
+from domain.shared.errors import DomainError
 
 app = typer.Typer(help="Payments: sweep open payments, reconcile with the provider.", no_args_is_help=True)
 err = Console(stderr=True)

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from domain.context import CITY_TIMEZONE, Actor, CommandContext
-from domain.errors import DomainError, ValidationFailed
+from domain.shared.context import CITY_TIMEZONE, Actor, CommandContext
+from domain.shared.errors import DomainError, ValidationFailed
 
 app = typer.Typer(help="Personal data: forget a data subject, enforce retention.",
                   no_args_is_help=True)

@@ -29,7 +29,7 @@ def _console():
 @app.command("run")
 def projections_run() -> None:
     """Apply projections continuously (standalone worker; standby if another leads)."""
-    from application.projection_lanes import follow_lanes
+    from application.projection.lanes import follow_lanes
 
     container = open_container()
     stop = threading.Event()
@@ -84,8 +84,8 @@ def _names(container, name: str | None, all_: bool) -> list[str]:
 
 
 def _until_position(container, until_position: int | None, until: str | None) -> int | None:
-    from application.audit_trail import parse_time_bound
-    from domain.errors import ValidationFailed
+    from application.audit.trail import parse_time_bound
+    from domain.shared.errors import ValidationFailed
 
     if until_position is not None and until is not None:
         _console().print("[red]Give --until-position or --until, not both.[/red]")
@@ -155,8 +155,8 @@ def projections_rebuild(
 
 def _rebuild_together(container, names: list[str], progress: Progress) -> None:
     """One shared pass over the log feeds every projection's new generation."""
-    from application.projection_engine import ProjectionFailed
-    from application.projection_rebuild import rebuild_many
+    from application.projection.engine import ProjectionFailed
+    from application.projection.rebuild import rebuild_many
 
     task = progress.add_task(", ".join(names) if len(names) < 4 else f"{len(names)} projections",
                              total=container.log.head() or 1, rate=0.0)

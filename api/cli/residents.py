@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from api.cli.privacy import REFUSED, _context, _refuse
-from domain.errors import DomainError
+from domain.shared.errors import DomainError
 
 app = typer.Typer(help="Resident records (住民記録) for the no-writing counter.", no_args_is_help=True)
 console = Console()

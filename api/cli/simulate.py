@@ -12,15 +12,15 @@ import typer
 from rich.console import Console
 
 from api.composition import build_container
-from application.projection_engine import ProjectionEngine
-from application.simulation import scenarios
-from application.simulation.driver import Predicted, drive, write_predictions
-from application.simulation.metrics import Accuracy, Row, evaluate, table
-from application.simulation.rules import read_arrivals, read_windows, schedule
+from application.counter.simulation import scenarios
+from application.counter.simulation.driver import Predicted, drive, write_predictions
+from application.counter.simulation.metrics import Accuracy, Row, evaluate, table
+from application.counter.simulation.rules import read_arrivals, read_windows, schedule
+from application.projection.engine import ProjectionEngine
+from application.projection.reading import read_session
 from infra.clock import ManualClock
 from infra.settings import Settings
-from projections.reading import read_session
-from projections.wait_prediction import WaitPredictions, ticket_prediction
+from projections.counter.wait_prediction import WaitPredictions, ticket_prediction
 
 app = typer.Typer(help="Simulate a counter day and measure wait predictions", invoke_without_command=True)
 console = Console()

@@ -11,24 +11,24 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
 from strawberry.types.graphql import OperationType
 
-from api.graphql.applications import ApplicationMutation, ApplicationQuery
-from api.graphql.audit import AuditQuery
-from api.graphql.catalogue import CatalogueMutation, CatalogueQuery
-from api.graphql.counter_history import CounterHistoryQuery
-from api.graphql.dashboards import DashboardMutation, DashboardQuery
-from api.graphql.documents import DocumentMutation
-from api.graphql.hardening import GraphQLLimits, hardening_extensions
-from api.graphql.http import is_valid_subscription
-from api.graphql.interviews import InterviewMutation, InterviewQuery
-from api.graphql.notifications import NotificationMutation
-from api.graphql.payments import PaymentMutation, PaymentQuery
-from api.graphql.privacy import PrivacyMutation, RedactIndividualNumbers
-from api.graphql.reservations import ReservationMutation, ReservationQuery
-from api.graphql.tamper_evidence import TamperEvidenceQuery
-from api.graphql.templates import TemplateMutation, TemplateQuery
-from api.graphql.threads import ThreadMutation
-from api.graphql.visits import VisitMutation, VisitQuery, VisitSubscription
-from api.rate_limit import RateLimitExtension
+from api.graphql.applications.documents import DocumentMutation
+from api.graphql.applications.notifications import NotificationMutation
+from api.graphql.applications.resolvers import ApplicationMutation, ApplicationQuery
+from api.graphql.applications.threads import ThreadMutation
+from api.graphql.audit.resolvers import AuditQuery
+from api.graphql.audit.tamper_evidence import TamperEvidenceQuery
+from api.graphql.catalogue.resolvers import CatalogueMutation, CatalogueQuery
+from api.graphql.catalogue.templates import TemplateMutation, TemplateQuery
+from api.graphql.counter.history import CounterHistoryQuery
+from api.graphql.counter.interviews import InterviewMutation, InterviewQuery
+from api.graphql.counter.reservations import ReservationMutation, ReservationQuery
+from api.graphql.counter.visits import VisitMutation, VisitQuery, VisitSubscription
+from api.graphql.dx.dashboards import DashboardMutation, DashboardQuery
+from api.graphql.payments.resolvers import PaymentMutation, PaymentQuery
+from api.graphql.privacy.resolvers import PrivacyMutation, RedactIndividualNumbers
+from api.graphql.shared.hardening import GraphQLLimits, hardening_extensions
+from api.graphql.shared.http import is_valid_subscription
+from api.shared.rate_limit import RateLimitExtension
 
 # One module per capability; each contributes its queries and mutations here.
 Query = merge_types("Query", (CatalogueQuery, ApplicationQuery, TamperEvidenceQuery, AuditQuery, VisitQuery,
@@ -38,7 +38,7 @@ Mutation = merge_types("Mutation", (CatalogueMutation, ApplicationMutation, Visi
                                        PaymentMutation, DashboardMutation, TemplateMutation, ThreadMutation,
                                        NotificationMutation, DocumentMutation, InterviewMutation,
                                        ReservationMutation))
-# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/live.py)
+# Subscriptions over graphql-transport-ws at WebSocket /graphql (api/counter/live.py)
 Subscription = merge_types("Subscription", (VisitSubscription,))
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"

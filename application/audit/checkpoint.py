@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from application.audit.merkle import HASH_SIZE, verify_inclusion
+from domain.audit.merkle import HASH_SIZE, verify_inclusion
 
 MESSAGE_PREFIX = "madoguchi-checkpoint/v1"
 

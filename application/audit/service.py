@@ -18,11 +18,11 @@ from application.audit.checkpoint import (
     SignatureVerifier,
     sign_checkpoint,
 )
-from application.audit.merkle import inclusion_proof, root_at
 from application.audit.verify import ChainEntry, VerifyReport, verify_log
-from application.eventlog import CityLog
-from application.ports import Clock
-from domain.errors import NotFound, ValidationFailed
+from application.shared.eventlog import CityLog
+from application.shared.ports import Clock
+from domain.audit.merkle import inclusion_proof, root_at
+from domain.shared.errors import NotFound, ValidationFailed
 
 
 class ChainSnapshot(Protocol):

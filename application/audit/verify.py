@@ -30,7 +30,7 @@ from datetime import datetime
 
 from application.audit.chain import GENESIS, StoredRecord, canonical, chain_step
 from application.audit.checkpoint import Checkpoint, SignatureVerifier
-from application.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
+from domain.audit.merkle import EMPTY_ROOT, Frontier, leaf_hash
 
 
 @dataclass(frozen=True)

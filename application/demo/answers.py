@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from domain.forms import FormField, FormSchema
+from domain.catalogue.forms import FormField, FormSchema
 
 OPTIONAL_RATE = 0.5
 

@@ -6,10 +6,10 @@ the congestion forecast, the counter statistics and the dashboards' counter
 figures have something to show.
 
 The days are the simulation harness's "normal day" shape (lunch breaks,
-a mid-morning peak; ``application/simulation/scenarios.py``), thinned, with
+a mid-morning peak; ``application/counter/simulation/scenarios.py``), thinned, with
 the demo's real procedure codes as purposes. Every step goes through the visit
 service's commands at its own time, following the harness's service rule
-(``application/simulation/rules.py``): the window calls the next visitor the
+(``application/counter/simulation/rules.py``): the window calls the next visitor the
 moment it is free. Visits of today stop at ``now``: some are still waiting.
 """
 
@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from application.results import CommandResult
-from application.simulation.rules import Arrival, WindowPeriod, parse_time, schedule
-from application.simulation.scenarios import SCENARIOS, Scenario, generate
-from application.visits import VisitService
-from domain.context import CITY_TIMEZONE, Actor, CommandContext
+from application.counter.simulation.rules import Arrival, WindowPeriod, parse_time, schedule
+from application.counter.simulation.scenarios import SCENARIOS, Scenario, generate
+from application.counter.visits import VisitService
+from application.shared.results import CommandResult
+from domain.shared.context import CITY_TIMEZONE, Actor, CommandContext
 
 ADMIN = Actor("demo-admin", "admin")
 KIOSK = Actor.system("demo-kiosk")

@@ -17,19 +17,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from application.applications import ApplicationService
-from application.catalogue import CatalogueService
+from application.applications.service import ApplicationService
+from application.catalogue.service import CatalogueService
+from application.counter.visits import VisitService
 from application.demo.answers import Person, generate_answers
 from application.demo.catalogue import DEMO_APPLICANTS, DEPARTMENTS, PROCEDURES
-from application.payments import PaymentService
-from application.results import CommandResult
-from application.survey import SurveyService
-from application.visits import VisitService
-from domain.application_status import Status
-from domain.context import CITY_TIMEZONE, Actor, CommandContext
-from domain.payments import PaymentRequired
-from domain.procedures import Procedure
-from domain.vocabulary import CHANNELS
+from application.dx.survey import SurveyService
+from application.payments.service import PaymentService
+from application.shared.results import CommandResult
+from domain.applications.status import Status
+from domain.catalogue.procedures import Procedure
+from domain.payments.payment import PaymentRequired
+from domain.shared.context import CITY_TIMEZONE, Actor, CommandContext
+from domain.shared.vocabulary import CHANNELS
 
 ADMIN = Actor("demo-admin", "admin")
 SETUP_DAYS_BEFORE = 200

@@ -42,7 +42,7 @@ def conninfo(url: str) -> str:
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
-    """The environment for :class:`application.eventlog.CityLog`."""
+    """The environment for :class:`application.shared.eventlog.CityLog`."""
     if settings.database_url:
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from application.projection import ViewStoreUnavailable
+from application.projection.base import ViewStoreUnavailable
 from infra.store.events import RECONNECT_TIMEOUT
 
 _UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)

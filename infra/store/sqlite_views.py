@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from application.projection import ViewStoreUnavailable
+from application.projection.base import ViewStoreUnavailable
 
 
 @contextmanager

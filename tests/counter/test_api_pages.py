@@ -3,7 +3,7 @@ HTML in Japanese first (English with ?lang=en) that loads only this app's own
 files, under a same-origin Content-Security-Policy; the ticket page and its QR
 code take only a UUID; issueTicket answers with the page's URL and its QR code;
 GraphiQL and the API docs load vendored assets (not served in production:
-tests/api/test_hardening.py)."""
+tests/shared/test_api_hardening.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.composition import Container
-from tests.api.support import token
 from tests.builders import ctx, staff
-from tests.counter_support import SHIMIN_QUEUE, set_up_counter
+from tests.counter.support import SHIMIN_QUEUE, set_up_counter
+from tests.shared.api_support import token
 
 PAGES = ["/board", "/board/shimin-madoguchi", "/board?queues=a,b", f"/t/{uuid.uuid4()}", "/congestion", "/dx"]
 ASSET = re.compile(r'(?:src|href)="([^"#]+)"')

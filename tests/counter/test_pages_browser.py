@@ -1,7 +1,7 @@
 """The counter's pages in Chromium, live against a real server (SQLite and
 PostgreSQL): a ticket issued through GraphQL, its page and the hall's board
 follow the call without a reload; the congestion page shows today's hours.
-Nothing leaves 127.0.0.1; axe-core finds no serious problem (tests/browser.py)."""
+Nothing leaves 127.0.0.1; axe-core finds no serious problem (tests/shared/browser.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from playwright.sync_api import expect
 
 from api.app import create_app
 from api.composition import Container
-from domain.context import Actor
+from domain.shared.context import Actor
 from infra.clock import ManualClock
-from tests.api.support import token
-from tests.browser import (
+from tests.builders import ctx, staff
+from tests.counter.support import SHIMIN_QUEUE, set_up_counter
+from tests.payments.live import serving
+from tests.shared.api_support import token
+from tests.shared.browser import (
     PHONE,
     RECORD_NOTIFICATIONS,
     demo_server,
@@ -24,9 +27,6 @@ from tests.browser import (
     screenshot,
     serious_accessibility_problems,
 )
-from tests.builders import ctx, staff
-from tests.counter_support import SHIMIN_QUEUE, set_up_counter
-from tests.payments.live import serving
 
 pytestmark = pytest.mark.slow
 

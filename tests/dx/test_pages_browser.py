@@ -3,7 +3,7 @@ PostgreSQL) with the demo city: an analyst pastes a token, sees per department
 the procedures online against the plans, the overdue plans with their dates,
 the channel mix and processing times as SVG charts, and downloads the CSV
 export; the token stays in the tab's sessionStorage. Nothing leaves 127.0.0.1;
-axe-core finds no serious problem (tests/browser.py)."""
+axe-core finds no serious problem (tests/shared/browser.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from api.app import create_app
 from api.composition import Container
 from infra.clock import ManualClock
-from tests.api.support import token
-from tests.browser import demo_server, open_page, screenshot, serious_accessibility_problems
 from tests.payments.live import serving
+from tests.shared.api_support import token
+from tests.shared.browser import demo_server, open_page, screenshot, serious_accessibility_problems
 
 pytestmark = pytest.mark.slow
 ANALYST = token(sub="analyst:1", role="analyst")

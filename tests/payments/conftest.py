@@ -11,10 +11,11 @@ import pytest
 from pydantic import SecretStr
 
 from api.composition import Container, build_container
-from application.payments import sign
+from application.payments.service import sign
 from infra.clock import ManualClock
 from infra.settings import Settings
-from tests.api.conftest import (  # noqa: F401 — the API fixtures, for the payment API tests
+from tests.payments.fake_provider import FakeProvider
+from tests.shared.api_fixtures import (  # noqa: F401 — the API fixtures, for the payment API tests
     admin,
     analyst,
     auditor,
@@ -26,7 +27,6 @@ from tests.api.conftest import (  # noqa: F401 — the API fixtures, for the pay
     shimin_staff,
     zeimu_staff,
 )
-from tests.payments.fake_provider import FakeProvider
 
 OLD_SECRET, NEW_SECRET = "whsec_old_0123456789", "whsec_new_9876543210"
 

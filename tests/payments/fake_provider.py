@@ -9,7 +9,7 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 
-from application.payments import Checkout, ProviderError, ProviderRefund, ProviderStatus
+from application.payments.service import Checkout, ProviderError, ProviderRefund, ProviderStatus
 
 
 @dataclass

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from api.composition import Container
-from domain.privacy import find_individual_numbers
+from domain.privacy.individual_number import find_individual_numbers
 from infra.store.events import conninfo
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import (  # noqa: F401 — the API fixtures, for the reliability tests
+from tests.shared.api_fixtures import (  # noqa: F401 — the API fixtures, for the reliability tests
     admin,
     catalogue,
     client,

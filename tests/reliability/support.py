@@ -2,7 +2,7 @@
 as a subprocess on a free port, a client thread driving a steady mixed load and
 recording every acknowledged and every refused command, and the checks of the
 log afterwards. The projection worker and the read-model dump are those of
-tests/projections/test_worker_process.py."""
+tests/shared/test_projection_worker_process.py."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ import httpx
 
 from api.composition import Container
 from infra.settings import Settings
-from tests.api.support import SHIMIN, submission, token
 from tests.builders import ADMIN, DEFAULT_ANSWERS, ctx, setup_procedure, staff
-from tests.projections.test_worker_process import _dump
+from tests.shared.api_support import SHIMIN, submission, token
+from tests.shared.test_projection_worker_process import _dump
 from tests.tokens import TEST_JWT_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]

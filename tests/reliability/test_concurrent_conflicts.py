@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.composition import Container
-from tests.api.support import SHIMIN, SUBMIT, ok, post_graphql, settled, submission, token
+from tests.shared.api_support import SHIMIN, SUBMIT, ok, post_graphql, settled, submission, token
 
 RECEIVE = "mutation($id: ID!) { receiveApplication(id: $id) { id position } }"
 READ = "query($id: ID!, $at: Int) { application(id: $id, atLeastPosition: $at) { status } }"

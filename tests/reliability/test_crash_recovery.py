@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from api.composition import Container
-from tests.projections.test_worker_process import _positions, _wait, _worker
 from tests.reliability.support import (
     Api,
     Load,
@@ -15,6 +14,7 @@ from tests.reliability.support import (
     assert_read_models_equal_a_rebuild,
     set_up_counter_and_procedure,
 )
+from tests.shared.test_projection_worker_process import _positions, _wait, _worker
 
 pytestmark = pytest.mark.slow
 KILLS = ("api", "worker", "both", "api")

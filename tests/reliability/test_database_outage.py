@@ -28,7 +28,6 @@ import pytest
 from api.composition import Container, build_container
 from infra.clock import ManualClock
 from infra.settings import Settings
-from tests.api.support import token
 from tests.conftest import START
 from tests.reliability.support import (
     Api,
@@ -39,6 +38,7 @@ from tests.reliability.support import (
     recorded,
     set_up_counter_and_procedure,
 )
+from tests.shared.api_support import token
 from tests.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.slow

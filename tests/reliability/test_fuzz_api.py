@@ -34,8 +34,8 @@ from hypothesis import strategies as st
 
 from api.graphql.schema import build_schema
 from infra.clock import ManualClock
-from tests.api.support import SHIMIN, SUBMIT, ok, post_graphql, submission, token
 from tests.payments.conftest import container, provider, signed, webhook  # noqa: F401 — fixtures
+from tests.shared.api_support import SHIMIN, SUBMIT, ok, post_graphql, submission, token
 
 SCHEMA = build_schema()._schema
 ROOTS = {"query": SCHEMA.query_type, "mutation": SCHEMA.mutation_type,

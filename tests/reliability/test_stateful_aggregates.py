@@ -4,7 +4,7 @@ Every command the model forbids must raise the domain error and change nothing
 (status, version, pending events); every allowed one records exactly one event.
 
 The models are written out here on purpose, independently of
-``domain.application_status.TRANSITIONS`` and ``domain.visits.VISIT_TRANSITIONS``,
+``domain.applications.status.TRANSITIONS`` and ``domain.counter.visits.VISIT_TRANSITIONS``,
 so a wrong edit to those tables fails these tests."""
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from domain.applications import Application
-from domain.errors import DomainError, InvalidTransition, ValidationFailed
-from domain.payments import PaymentStatus, RefundAmountMismatch
-from domain.visits import Visit
+from domain.applications.application import Application
+from domain.counter.visits import Visit
+from domain.payments.payment import PaymentStatus, RefundAmountMismatch
+from domain.shared.errors import DomainError, InvalidTransition, ValidationFailed
 from tests.builders import DEFAULT_ANSWERS, ctx, defined_procedure
 from tests.conftest import START
-from tests.domain.test_payments_domain import CTX, a_started_payment
+from tests.payments.test_domain_payments import CTX, a_started_payment
 
 SETTINGS = settings(max_examples=150, stateful_step_count=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -282,8 +282,10 @@ def procedure(
     retention_years: int,
     fields: list[Field],
     online: bool = True,
+    fee_quantity_field: str | None = None,
 ) -> dict[str, Any]:
     return {
+        **({"fee_quantity_field": fee_quantity_field} if fee_quantity_field else {}),
         "code": code,
         "name_ja": name_ja,
         "name_en": name_en,

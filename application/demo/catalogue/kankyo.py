@@ -81,7 +81,7 @@ PROCEDURES: list[dict] = [
         "sodai-gomi", "粗大ごみ戸別収集の申込",
         "Booking for bulky waste collection", "kankyo",
         channels=["online", "counter"], assurance="account",
-        fee_yen=520, processing_days=10,
+        fee_yen=520, fee_quantity_field="items", processing_days=10,
         requirements_ja="1点につき520円（粗大ごみ処理券を貼付）。収集日の朝8時30分までに"
         "玄関先へ。家電4品目・パソコンは収集不可。",
         requirements_en="520 yen per item (attach a bulky waste sticker). Put out by 8:30 "
