@@ -98,7 +98,7 @@ def test_the_congestion_page_shows_the_wait_now_and_by_hour_today(
         expect(page.locator(".queue-card").first.locator("svg.chart text.now")).to_have_text("9:00")
 
 
-def test_the_board_of_every_queue_shows_each_windows_calls_and_wait(
+def test_the_board_of_every_queue_shows_each_windows_calls_and_wait_and_reconnects_by_itself(
         container: Container, backend: str, browser) -> None:  # type: ignore[no-untyped-def]
     with demo_server(container, browser, "/board", applications=20) as watched:
         page = watched.page
@@ -110,11 +110,16 @@ def test_the_board_of_every_queue_shows_each_windows_calls_and_wait(
         for queue in ("shimin-shomei", "shimin-ido"):
             for _ in range(5):
                 container.visits.issue_ticket(ctx(container.clock.now(), Actor.anonymous()), queue=queue)
-        for window in (1, 2, 4):
+        for window in (1, 2, 4):  # window 5 calls after a reconnection
             container.visits.call_next(ctx(container.clock.now(), desk), window)
         expect(page.locator(".call.fresh")).to_have_count(3, timeout=15_000)
-        expect(page.locator(".recent-calls li")).to_have_count(3)
         expect(page.locator("#queue-shimin-shomei .waiting-count")).to_have_text("3人")
+        page.evaluate("() => window.madoguchiLive.ws.close()")  # the connection drops …
+        expect(page.locator(".live-status")).to_have_attribute("data-state", "reconnecting")
+        expect(page.locator(".live-status")).to_have_attribute("data-state", "online", timeout=15_000)
+        container.visits.call_next(ctx(container.clock.now(), desk), 5)  # … and the board is live again
+        expect(page.locator('.call.fresh[data-window="5"]')).to_have_count(1, timeout=15_000)
+        expect(page.locator(".recent-calls li")).to_have_count(4)
         expect(page.locator(".new-wait .band").first).to_have_class(re.compile(r"band-(short|medium|long)"))
         expect(page.locator(".hours")).to_contain_text("8:30〜17:15")
         screenshot(page, "board", backend)

@@ -98,6 +98,7 @@ async function start() {
   let codes = page.queues;
   if (!codes.length) codes = (await gql("{ queues { code } }")).queues.map((q) => q.code);
   const client = new LiveClient({ onStatus: status.update });
+  window.madoguchiLive = client; // for the browser tests (they drop its connection)
   for (const code of codes) {
     sections.append(el("section", { class: "queue", id: `queue-${code}`, "aria-labelledby": `q-${code}` },
       el("h2", { id: `q-${code}` }, code)));

@@ -23,7 +23,11 @@ function notify(kind, text) {
   notified.add(kind);
   if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
   if (window.Notification && Notification.permission === "granted") {
-    new Notification(t("site"), { body: text, tag: `madoguchi-${page.ticket}-${kind}` });
+    try {
+      new Notification(t("site"), { body: text, tag: `madoguchi-${page.ticket}-${kind}` });
+    } catch {
+      // some mobile browsers only notify through a service worker: the page itself still says it
+    }
   }
 }
 
