@@ -1,4 +1,5 @@
-"""The FastAPI application: GraphQL at ``/graphql``, health and readiness probes."""
+"""The FastAPI application: GraphQL at ``/graphql``, health and readiness probes, and the
+pages people look at (docs/pages.md: board, ticket page, congestion, DX dashboard)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from api.applications.documents import documents
 from api.applications.notification_jobs import MailLoop
 from api.composition import Container
 from api.counter.interview_forms import interview_forms
+from api.counter.pages import pages as counter_pages
 from api.dx.exports import dashboard_exports
+from api.dx.pages import dx_pages
 from api.graphql.schema import build_schema
 from api.graphql.shared.context import ApiContext
 from api.graphql.shared.errors import unavailable
@@ -27,8 +30,10 @@ from api.graphql.shared.hardening import GraphQLLimits
 from api.graphql.shared.http import CodedGraphQLRouter
 from api.payments.webhooks import payment_webhooks
 from api.shared.body_guard import BodyGuard
+from api.shared.dev_tools import GRAPHIQL_HTML, add_docs, mount_vendor
 from api.shared.forwarded import TrustedProxies, parse_proxies
 from api.shared.individual_numbers import HttpIndividualNumberGuard
+from api.shared.pages import mount_static
 from api.shared.request_ids import RequestIds
 
 log = logging.getLogger("madoguchi.api")
@@ -59,7 +64,7 @@ def create_app(container: Container, *, run_projections: bool | None = None,
         title="madoguchi",
         description="行かない・待たない・書かない窓口 — the city's online counter",
         lifespan=lifespan,
-        docs_url=None if settings.env == "production" else "/docs",
+        docs_url=None,  # served below with vendored assets, outside production
         openapi_url=None if settings.env == "production" else "/openapi.json",
         redoc_url=None,
     )
@@ -89,6 +94,7 @@ def create_app(container: Container, *, run_projections: bool | None = None,
         schema,
         context_getter=get_context,
         graphql_ide=None if settings.env == "production" else "graphiql",
+        ide_html=GRAPHIQL_HTML,  # vendored: works offline (api/shared/dev_tools.py)
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
@@ -101,6 +107,12 @@ def create_app(container: Container, *, run_projections: bool | None = None,
     app.include_router(interview_forms(container))  # 書かない窓口: the check-and-sign PDF
     app.include_router(dashboard_exports(container))
     app.include_router(confirm_email_page(container))  # the link of the confirmation e-mail
+    app.include_router(counter_pages(settings))  # /board, /t/{ticket}, /congestion
+    app.include_router(dx_pages())  # /dx
+    mount_static(app)
+    if settings.env != "production":
+        add_docs(app)
+        mount_vendor(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

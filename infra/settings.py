@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     projection_poll_interval: float = Field(0.05, gt=0, le=5)
     log_level: str = "INFO"
     max_recalls: int = Field(2, ge=0, le=10)  # counter visits: recalls before a no-show
+    counter_hours: str = "8:30〜17:15"  # 受付時間, shown on the hall's board and congestion page
     turn_near_ahead: int = Field(3, ge=0, le=100)  # counter visits: `turnNear` when ≤ N are ahead
     # the counter's 手続きナビ rules, a JSON file (infra/counter_rules.py); unset: the
     # demo city's outside production, none in production

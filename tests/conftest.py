@@ -96,3 +96,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("backend") == "postgres":
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Chromium driven by Playwright, for the pages' browser tests (tests/shared/browser.py)."""
+    from tests.shared.browser import launch
+
+    yield from launch()

@@ -156,6 +156,15 @@ POLICY: dict[str, dict[str, Rule]] = {
     "POST /documents": {"staff": DEPT, "manager": DEPT},  # a document to issue with completeApplication
     "GET /downloads/{token}": {"citizen": A, "staff": A, "manager": A},  # the link binds its holder
     "POST /webhooks/payments": _everyone(),  # authenticated by its HMAC signature, not a token
+    # the pages (api/pages): they hold no data; their modules read it through GraphQL
+    # under the operations' own entries (queueBoard, ticket, congestionForecast, dashboards)
+    "GET /board": _everyone(),
+    "GET /board/{queue}": _everyone(),
+    "GET /t/{ticket}": _everyone(),  # the ticket page: its unguessable id is the capability
+    "GET /t/{ticket}/qr.svg": _everyone(),  # a QR code of the page's URL, no data
+    "GET /t/{ticket}/qr.png": _everyone(),
+    "GET /congestion": _everyone(),
+    "GET /dx": _everyone(),  # the analyst's token stays in the browser (sessionStorage)
     "GET /healthz": _everyone(),
     "GET /readyz": _everyone(),
     "POST /graphql": _everyone(),

@@ -270,6 +270,11 @@ EXAMPLES: dict[str, Example] = {
     "POST /webhooks/payments": lambda w, t, role: Call(http="POST /webhooks/payments", body=b"{}"),
     # the e-mail link: any caller; a wrong token is a 400 page once past authorization
     "GET /confirm-email": lambda w, t, role: Call(http="GET /confirm-email?token=x"),
+    **{f"GET {page}": (lambda w, t, role, page=page: Call(http=f"GET {page}"))
+       for page in ("/board", "/congestion", "/dx")},
+    "GET /board/{queue}": lambda w, t, role: Call(http=f"GET /board/q-{t.dept}"),
+    **{f"GET /t/{{ticket}}{tail}": (lambda w, t, role, tail=tail: Call(
+        http=f"GET /t/{w.anonymous_ticket(t.dept)}{tail}")) for tail in ("", "/qr.svg", "/qr.png")},
     "GET /healthz": lambda w, t, role: Call(http="GET /healthz"),
     "GET /readyz": lambda w, t, role: Call(http="GET /readyz"),
     "POST /graphql": _query("{ __typename }"),

@@ -152,15 +152,20 @@ def test_production_refuses_introspection_and_hides_suggestions(app_with: AppFac
     assert unknown["errors"][0]["message"] == "Cannot query field 'procedurez' on type 'Query'."
 
 
-def test_graphiql_is_served_only_outside_production(client: TestClient, app_with: AppFactory):
+def test_graphiql_and_the_api_docs_are_served_only_outside_production(client: TestClient, app_with: AppFactory):
     html = {"Accept": "text/html"}
     development = client.get("/graphql", headers=html)
     assert development.status_code == 200
     assert "graphiql" in development.text.lower()
     with app_with(env="production", jwt_secret=TEST_JWT_SECRET) as production_client:
         production = production_client.get("/graphql", headers=html)
+        docs = production_client.get("/docs")
+        vendored = production_client.get("/static/vendor/graphiql/graphiql.min.js")
+        board = production_client.get("/board")  # the pages are not development tools
     assert production.status_code == 404
     assert "graphiql" not in production.text.lower()
+    assert docs.status_code == 404 and vendored.status_code == 404
+    assert board.status_code == 200
 
 
 @pytest.mark.parametrize(("message", "stripped"), [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
+from api.counter.ticket_qr import qr_image, ticket_page_url
 from api.graphql.shared.types import Label, labelled_enum, member_labels
 from domain.counter.visits import ARRIVAL_LABELS
 from domain.counter.visits import VisitStatus as DomainVisitStatus
@@ -118,6 +119,7 @@ class Ticket:
     queue: str
     status: VisitStatusEnum  # type: ignore[valid-type]
     status_label: Label
+    window: int | None = strawberry.field(description="呼出中・対応中の窓口 / the window it is called to")
     ahead: int | None = strawberry.field(description="待っている前の人数 / tickets ahead (waiting only)")
     place_in_line: int | None = strawberry.field(description="順番 (1 = next; waiting only)")
     predicted_wait: WaitEstimate | None = strawberry.field(
@@ -187,12 +189,28 @@ class Visit:
 
 @strawberry.type
 class TicketPayload:
-    id: str = strawberry.field(description="The visit's id")
+    id: str = strawberry.field(description="The visit's id (a random UUID: the ticket page's capability)")
     position: int = strawberry.field(
         description="Global position of the command's last event; pass it as atLeastPosition"
     )
     ticket: str = strawberry.field(description="番号札 e.g. A-012")
     queue: str
+
+    @strawberry.field(description="番号札のページ / the ticket page the QR code encodes (/t/{id})")
+    def page_url(self, info: strawberry.Info) -> str:
+        return ticket_page_url(info.context.container.settings.public_url, self.id)
+
+    @strawberry.field(description="QRコード (SVG) / the QR code of pageUrl, as SVG markup to print")
+    def qr_svg(self, info: strawberry.Info) -> str:
+        return qr_image(self.page_url(info), "svg").decode("utf-8")
+
+    @strawberry.field(description="QRコード画像のURL (PNG) / the QR code of pageUrl as a PNG image")
+    def qr_png_url(self, info: strawberry.Info) -> str:
+        return f"{self.page_url(info)}/qr.png"
+
+    @strawberry.field(description="QRコード画像のURL (SVG)")
+    def qr_svg_url(self, info: strawberry.Info) -> str:
+        return f"{self.page_url(info)}/qr.svg"
 
 
 @strawberry.input

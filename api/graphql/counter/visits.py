@@ -141,7 +141,7 @@ def _ticket_of(ctx: ApiContext, read: TicketRead) -> Ticket:
     ahead = line.index(visit.id) if visit.id in line else None
     return Ticket(
         id=visit.id, ticket=visit.ticket, queue=visit.queue, status=VisitStatusEnum(visit.status),
-        status_label=visit_status_label(visit.status), ahead=ahead,
+        status_label=visit_status_label(visit.status), window=visit.window, ahead=ahead,
         place_in_line=None if ahead is None else ahead + 1,
         predicted_wait=WaitEstimate.of(prediction) if prediction and ahead is not None else None,
         turn_near=ahead is not None and ahead <= ctx.container.settings.turn_near_ahead,

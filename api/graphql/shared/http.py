@@ -17,6 +17,15 @@ BAD_REQUEST = "BAD_REQUEST"
 
 
 class CodedGraphQLRouter(GraphQLRouter):
+    def __init__(self, *args: Any, ide_html: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ide_html = ide_html
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """Our own IDE page (vendored assets) instead of strawberry's CDN one."""
+        return self._ide_html if self._ide_html is not None else super().graphql_ide_html
+
     def decode_json(self, data: str | bytes) -> object:
         """A body (or ``variables``) that is not UTF-8 JSON of an object or a list is
         refused here: strawberry would fail on it with an unexpected error."""
