@@ -19,10 +19,14 @@ from urllib.parse import quote
 
 import httpx
 
-from application.payments.provider import Checkout, ProviderError, ProviderRefund, ProviderStatus
-
-STATUSES = ("created", "started", "capturable", "success", "failed", "cancelled", "error")
-REFUND_STATUSES = ("submitted", "success", "error")
+from application.payments.provider import (
+    PROVIDER_REFUND_STATUSES,
+    PROVIDER_STATUSES,
+    Checkout,
+    ProviderError,
+    ProviderRefund,
+    ProviderStatus,
+)
 
 
 class HttpPaymentProvider:
@@ -68,7 +72,7 @@ class HttpPaymentProvider:
     def get_status(self, provider_payment_id: str) -> ProviderStatus:
         document = self._call("GET", f"/v1/payments/{quote(provider_payment_id, safe='')}")
         status, amount, reason = document.get("status"), document.get("amount"), document.get("reason")
-        if status not in STATUSES or not isinstance(amount, int) or isinstance(amount, bool):
+        if status not in PROVIDER_STATUSES or not isinstance(amount, int) or isinstance(amount, bool):
             raise ProviderError("payment provider sent an unexpected payment status")
         return ProviderStatus(status, amount, reason if isinstance(reason, str) else None)
 
@@ -76,7 +80,7 @@ class HttpPaymentProvider:
         document = self._call("POST", f"/v1/payments/{quote(provider_payment_id, safe='')}/refunds",
                               {"refund_id": refund_id, "amount": amount})
         rid, status = document.get("id"), document.get("status")
-        if not isinstance(rid, str) or status not in REFUND_STATUSES:
+        if not isinstance(rid, str) or status not in PROVIDER_REFUND_STATUSES:
             raise ProviderError("payment provider sent an unexpected refund")
         return ProviderRefund(rid, status)
 

@@ -12,6 +12,12 @@ class ProviderError(Exception):
     """The provider failed or refused; no money moved."""
 
 
+#: What a provider may answer for a payment and for a refund (the port's vocabulary;
+#: adapters refuse anything else as a malformed answer).
+PROVIDER_STATUSES = ("created", "started", "capturable", "success", "failed", "cancelled", "error")
+PROVIDER_REFUND_STATUSES = ("submitted", "success", "error")
+
+
 @dataclass(frozen=True)
 class Checkout:
     provider_payment_id: str
@@ -20,7 +26,7 @@ class Checkout:
 
 @dataclass(frozen=True)
 class ProviderStatus:
-    status: str  # created | started | capturable | success | failed | cancelled | error
+    status: str  # one of PROVIDER_STATUSES
     amount: int
     reason: str | None = None
 
@@ -28,7 +34,7 @@ class ProviderStatus:
 @dataclass(frozen=True)
 class ProviderRefund:
     provider_refund_id: str
-    status: str  # submitted | success | error
+    status: str  # one of PROVIDER_REFUND_STATUSES
 
 
 class PaymentProvider(Protocol):

@@ -10,8 +10,6 @@ from typing import Protocol
 from domain.shared.errors import DomainError
 from domain.shared.events import Event
 
-REFUND_STATUSES = ("submitted", "success", "error")
-
 
 class RefundAmountMismatch(DomainError):
     """The refundable amount the caller expected is stale (someone refunded first)."""
