@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import time
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from api.cli.repeat import Every, run_every
 from api.payments.jobs import reconciliation, run_sweep
 from domain.shared.errors import DomainError
 
@@ -33,20 +33,10 @@ def open_container():
 
 
 @app.command("sweep")
-def sweep_command(
-    every: Annotated[float | None, typer.Option(help="Repeat every SECONDS until stopped")] = None,
-) -> None:
+def sweep_command(every: Every = None) -> None:
     """Poll payments left open longer than MADOGUCHI_PAYMENT_POLL_AFTER minutes and
     expire unpaid ones after MADOGUCHI_PAYMENT_EXPIRE_AFTER minutes."""
-    container = open_container()
-    try:
-        while True:
-            print(json.dumps(run_sweep(container), ensure_ascii=False))
-            if not every:
-                return
-            time.sleep(every)
-    finally:
-        container.close()
+    run_every(every, run_sweep, open_container)
 
 
 @app.command("reconcile")
