@@ -97,6 +97,8 @@ def create_app(container: Container, *, run_projections: bool | None = None,
         ide_html=GRAPHIQL_HTML,  # vendored: works offline (api/shared/dev_tools.py)
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        max_message_bytes=settings.max_body_bytes,  # WebSocket messages: the body limits
+        max_message_depth=settings.max_json_depth,
     )
     # WebSocket /graphql: subscriptions over graphql-transport-ws (policy: "WEBSOCKET /graphql")
     app.include_router(graphql, prefix="/graphql")

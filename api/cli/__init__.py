@@ -67,7 +67,8 @@ def serve(
         container.close()
         os.environ["MADOGUCHI_RUN_PROJECTIONS"] = "true" if run else "false"
         uvicorn.run("api.asgi:worker_app", factory=True, workers=workers, host=host or settings.host,
-                    port=port or settings.port, log_level=settings.log_level.lower())
+                    port=port or settings.port, log_level=settings.log_level.lower(),
+                    ws_max_size=settings.max_body_bytes, proxy_headers=False)
         return
     try:
         uvicorn.run(
@@ -75,6 +76,7 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            ws_max_size=settings.max_body_bytes,  # a larger WebSocket frame is refused before it is buffered
             proxy_headers=False,  # X-Forwarded-For: only from MADOGUCHI_TRUSTED_PROXIES (api/shared/forwarded.py)
         )
     finally:
